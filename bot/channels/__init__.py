@@ -1,0 +1,1 @@
+"""Channel adapters: turn a chat platform's events into `Incoming` and render `Reply`."""

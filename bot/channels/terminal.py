@@ -1,0 +1,87 @@
+"""The terminal chat: lines in, replies out, buttons as numbered choices."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.i18n import Translator
+from bot.messages import Button, Incoming, Reply, UserRef
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Incoming], Awaitable[list[Reply]]]
+
+
+def render(reply: Reply, first_number: int = 1) -> str:
+    """Plain text with buttons listed as `[1] label`, numbered from `first_number`."""
+    lines = [reply.text]
+    if reply.image is not None:
+        lines.append(f"[gambar: {reply.image}]")
+    for offset, button in enumerate(reply.all_buttons):
+        lines.append(f"  [{first_number + offset}] {button.label}")
+    return "\n".join(lines)
+
+
+class TerminalChat:
+    """Reads one message per line until end of input; a number picks a button of the last reply."""
+
+    def __init__(self, handler: Handler, stdin: TextIO, stdout: TextIO, user: UserRef | None = None) -> None:
+        self._handler = handler
+        self._in = stdin
+        self._out = stdout
+        self._user = user or UserRef("terminal", _local_user())
+        self._choices: list[Button] = []
+        self._interactive = stdin.isatty()
+
+    async def run(self) -> None:
+        t = Translator(self._user.language)
+        self._write(t.gettext("Kawan is ready. Type a question, /start, or a button number. Ctrl+D to quit.") + "\n")
+        while True:
+            if self._interactive:
+                self._out.write("> ")
+                self._out.flush()
+            line = await asyncio.to_thread(self._in.readline)
+            if not line:
+                return
+            text = line.strip()
+            if not text:
+                continue
+            await self.send(self._to_incoming(text))
+
+    async def send(self, incoming: Incoming) -> None:
+        try:
+            replies = await self._handler(incoming)
+        except Exception:
+            log.exception("handler failed for terminal input")
+            replies = [
+                Reply(
+                    Translator(self._user.language).gettext("Sorry, something went wrong on my side. Please try again.")
+                )
+            ]
+        self.deliver(replies)
+
+    def deliver(self, replies: list[Reply]) -> None:
+        """Print replies; their buttons become the numbered choices for the next line."""
+        self._choices = []
+        for reply in replies:
+            self._write(render(reply, len(self._choices) + 1) + "\n")
+            self._choices.extend(reply.all_buttons)
+
+    def _to_incoming(self, text: str) -> Incoming:
+        if text.isdigit() and 1 <= int(text) <= len(self._choices):
+            return Incoming(self._user, action=self._choices[int(text) - 1].action)
+        return Incoming(self._user, text=text)
+
+    def _write(self, text: str) -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"

@@ -1,0 +1,204 @@
+"""The `kawan` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.faq.content import ContentError, check_content
+from bot.faq.engine import FaqEngine, Match
+from bot.logging_setup import configure_logging
+
+log = logging.getLogger("kawan")
+EXIT_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kawan", description="Kawan: FAQ and reminder bot for freelancers.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the Telegram bot (long polling) with its reminders")
+    sub.add_parser("chat", help="chat with Kawan in the terminal (no token or network needed)")
+    ask = sub.add_parser("ask", help="answer one question as the bot would ('-' reads one per line)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("question", nargs="+", help="the question, or '-' for standard input")
+    faq = sub.add_parser("faq", help="list the FAQ entries")
+    faq.add_argument("--json", action="store_true", help="as a JSON array")
+    content = sub.add_parser("content", help="work with the content folder")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    content_sub.add_parser("check", help="validate the content folder")
+    gaps = content_sub.add_parser("gaps", help="most frequent questions the bot could not answer")
+    gaps.add_argument("--limit", type=int, default=20)
+    ev = sub.add_parser("eval", help="score the FAQ engine on labelled questions")
+    ev.add_argument("file", type=Path, help="TSV: expected_id<TAB>question ('-' for out of scope)")
+    ev.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"kawan: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    level = settings.log_level
+    if args.command != "run" and "KAWAN_LOG_LEVEL" not in os.environ:
+        level = max(level, logging.WARNING)  # keep the terminal conversation free of start-up chatter
+    configure_logging(level, [settings.token] if settings.token else [])
+    try:
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"kawan: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ContentError as exc:
+        print("kawan: the content folder has problems (run 'kawan content check'):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import build_engine
+
+    if args.command == "content" and args.content_command == "check":
+        return _content_check(settings)
+    if args.command == "content" and args.content_command == "gaps":
+        return asyncio.run(_content_gaps(settings, args.limit))
+    if args.command == "run":
+        settings.require_token()
+        from bot.channels.telegram import run_polling
+
+        return run_polling(settings, build_engine(settings))
+    engine = build_engine(settings)
+    if args.command == "chat":
+        return asyncio.run(_chat(settings, engine))
+    if args.command == "ask":
+        return _ask(engine, " ".join(args.question), args.json)
+    if args.command == "faq":
+        return _faq(engine, args.json)
+    if args.command == "eval":
+        return _eval(engine, args.file, args.quiet)
+    raise AssertionError(args.command)
+
+
+def _content_check(settings: Settings) -> int:
+    content, problems = check_content(settings.content_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    assert content is not None
+    print(f"content ok: {len(content.entries)} entries in {len(content.categories)} categories")
+    return 0
+
+
+async def _content_gaps(settings: Settings, limit: int) -> int:
+    from bot.storage import Database
+
+    db = await Database.open(settings.db_path)
+    try:
+        gaps = await db.top_gaps(limit)
+    finally:
+        await db.close()
+    if not gaps:
+        print("no unanswered questions recorded yet")
+    for question, count, outcome in gaps:
+        print(f"{count:5d}  {outcome:8s} {question}")
+    return 0
+
+
+async def _chat(settings: Settings, engine: FaqEngine) -> int:
+    from bot.channels.terminal import TerminalChat
+    from bot.services import open_services
+    from handlers import Conversation
+
+    services = await open_services(settings, engine)
+    try:
+        await TerminalChat(Conversation(services).handle, sys.stdin, sys.stdout).run()
+    finally:
+        await services.close()
+    return 0
+
+
+def match_json(engine: FaqEngine, match: Match) -> dict[str, object]:
+    entry = engine.content.entry(match.entry_id) if match.entry_id else None
+    return {
+        "question": match.question,
+        "id": match.entry_id,
+        "confident": match.confident,
+        "outcome": match.outcome,
+        "score": match.score,
+        "suggestions": list(match.suggestions),
+        "answer": entry.answer if entry is not None and match.confident else None,
+    }
+
+
+def _ask(engine: FaqEngine, question: str, as_json: bool) -> int:
+    questions: Sequence[str] = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]  # type: ignore[assignment]
+    for q in questions:
+        if not q.strip() and question == "-":
+            continue
+        match = engine.match(q)
+        if as_json:
+            print(json.dumps(match_json(engine, match), ensure_ascii=False), flush=True)
+        else:
+            print(_ask_text(engine, match), flush=True)
+    return 0
+
+
+def _ask_text(engine: FaqEngine, match: Match) -> str:
+    content = engine.content
+    if match.confident and match.entry_id:
+        entry = content.entry(match.entry_id)
+        assert entry is not None
+        return f"{entry.question}\n\n{entry.answer}"
+    if match.outcome == "suggest" and match.entry_id:
+        names = [content.entry(i) for i in (match.entry_id, *match.suggestions)]
+        return "Maksud kamu:\n" + "\n".join(f"  - {e.question}" for e in names if e)
+    return f"({match.outcome}: tidak dijawab dari FAQ)"
+
+
+def _faq(engine: FaqEngine, as_json: bool) -> int:
+    entries = engine.content.entries
+    if as_json:
+        data = [
+            {
+                "id": e.id,
+                "category": e.category,
+                "question": e.question,
+                "answer": e.answer,
+                "alternates": list(e.alternates),
+                "related": list(e.related),
+                "source": e.source,
+                "reviewed": e.reviewed,
+            }
+            for e in entries
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        for e in entries:
+            print(f"{e.id:40s} {e.category:12s} {e.question}")
+    return 0
+
+
+def _eval(engine: FaqEngine, path: Path, quiet: bool) -> int:
+    from bot.faq.evaluate import evaluate, read_cases
+
+    try:
+        cases = read_cases(path)
+    except (OSError, ValueError) as exc:
+        print(f"kawan: cannot read {path}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    report = evaluate(engine, cases)
+    lines = report.lines()
+    print("\n".join(lines[:6] if quiet else lines))
+    return 0

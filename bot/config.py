@@ -1,0 +1,94 @@
+"""Settings from the environment and an optional `.env` file, validated at the edge."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot import PROJECT_ROOT
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable and never echoes a secret."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    db_path: Path = Path("kawan.db")
+    content_dir: Path = PROJECT_ROOT / "content"
+    default_tz: str = "Asia/Jakarta"
+    admins: frozenset[int] = frozenset()
+    log_level: int = logging.INFO
+
+    def require_token(self) -> str:
+        """The bot token, or a ConfigError when it is not set (only `kawan run` needs it)."""
+        if not self.token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN", "not set; get a token from @BotFather and set it")
+        return self.token
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
+    """Read settings; the process environment wins over `.env`."""
+    merged: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    merged.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = merged.get(name, "").strip()
+        return value or None
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if token is not None and not _TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "malformed; expected the form 123456:ABC... from @BotFather")
+
+    base_url = get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError("TELEGRAM_BASE_URL", "must start with http:// or https://")
+
+    content_dir = Path(get("KAWAN_CONTENT") or PROJECT_ROOT / "content")
+    if not content_dir.is_dir():
+        raise ConfigError("KAWAN_CONTENT", f"folder not found: {content_dir}")
+
+    default_tz = get("KAWAN_TZ") or "Asia/Jakarta"
+    try:
+        ZoneInfo(default_tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("KAWAN_TZ", f"unknown time zone {default_tz!r}; use e.g. Asia/Jakarta") from None
+
+    admins_raw = get("KAWAN_ADMINS") or ""
+    try:
+        admins = frozenset(int(part) for part in admins_raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError("KAWAN_ADMINS", "must be Telegram user ids separated by commas") from None
+
+    level_name = (get("KAWAN_LOG_LEVEL") or "INFO").upper()
+    if level_name not in _LOG_LEVELS:
+        raise ConfigError("KAWAN_LOG_LEVEL", f"must be one of {', '.join(_LOG_LEVELS)}")
+
+    return Settings(
+        token=token,
+        base_url=base_url,
+        db_path=Path(get("KAWAN_DB") or "kawan.db"),
+        content_dir=content_dir,
+        default_tz=default_tz,
+        admins=admins,
+        log_level=logging.getLevelName(level_name),
+    )

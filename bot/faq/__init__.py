@@ -1,0 +1,1 @@
+"""The FAQ engine: content in, index built once, `match(question) -> Match` out."""

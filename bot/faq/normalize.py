@@ -1,0 +1,224 @@
+"""Indonesian chat text → comparable tokens: case, punctuation, repeated letters, slang, affixes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+_REDUP_RE = re.compile(r"\b([a-z]{2,})2\b")
+_HYPHEN_REDUP_RE = re.compile(r"\b([a-z]{2,})-\1\b")
+_LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t"})
+_HAS_LETTER_AND_DIGIT = re.compile(r"(?=.*[a-z])(?=.*\d)")
+# Tokens with digits that mean something as they are (forms, levels, brand names).
+_KEEP_DIGITS = frozenset({"w8ben", "w8", "pph21", "pph23", "pph", "36days", "3d", "4k", "2d", "b2b", "p2p"})
+
+# Words so common in questions that they say nothing about the topic. Question words
+# (kapan, berapa, kenapa, bagaimana) are deliberately kept: they carry the intent.
+STOPWORDS = frozenset(
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "itu",
+        "ini",
+        "ada",
+        "adalah",
+        "apa",
+        "aja",
+        "saja",
+        "sih",
+        "dong",
+        "deh",
+        "ya",
+        "yah",
+        "kak",
+        "kakak",
+        "gan",
+        "min",
+        "nih",
+        "tuh",
+        "kah",
+        "lah",
+        "pun",
+        "mau",
+        "ingin",
+        "pengen",
+        "saya",
+        "aku",
+        "gue",
+        "gua",
+        "sy",
+        "kita",
+        "kami",
+        "kamu",
+        "anda",
+        "mohon",
+        "tolong",
+        "tanya",
+        "nanya",
+        "untuk",
+        "buat",
+        "bagi",
+        "dengan",
+        "atau",
+        "tapi",
+        "tetapi",
+        "juga",
+        "lagi",
+        "sudah",
+        "udah",
+        "belum",
+        "masih",
+        "akan",
+        "bisa",
+        "boleh",
+        "dapat",
+        "jadi",
+        "kalau",
+        "kalo",
+        "klo",
+        "jika",
+        "gitu",
+        "begitu",
+        "gini",
+        "begini",
+        "sama",
+        "para",
+        "si",
+        "oh",
+        "eh",
+        "hmm",
+        "nya",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "is",
+        "are",
+        "do",
+        "does",
+        "i",
+        "my",
+        "me",
+        "for",
+        "in",
+        "on",
+        "and",
+        "or",
+        "what",
+        "how",
+        "sangat",
+        "banget",
+        "bgt",
+        "sekali",
+        "agar",
+        "supaya",
+        "biar",
+    ]
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents and emoji, unify quotes; keeps letters, digits and spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("'", "").replace("’", "")
+    return text
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Split folded text into word tokens, undoing chat spellings that need no dictionary."""
+    text = fold(text)
+    text = _HYPHEN_REDUP_RE.sub(r"\1", text)  # "ibu-ibu" -> "ibu"
+    text = _REDUP_RE.sub(r"\1", text)  # "ibu2" -> "ibu"
+    out: list[str] = []
+    for token in _TOKEN_RE.findall(text):
+        token = _REPEAT_RE.sub(r"\1", token)  # "bangettt" -> "banget"
+        if token not in _KEEP_DIGITS and _HAS_LETTER_AND_DIGIT.match(token) and not token[0].isdigit():
+            token = token.translate(_LEET)  # "s4y4" -> "saya"; "level2" handled by slang
+        out.append(token)
+    return out
+
+
+def apply_phrases(tokens: list[str], table: Mapping[str, str], max_len: int) -> list[str]:
+    """Replace the longest listed phrase at each position (`table` maps "a b" -> "c d")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(max_len, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + size])
+            replacement = table.get(phrase)
+            if replacement is not None:
+                out.extend(replacement.split())
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+class Stemmer:
+    """Light Indonesian affix stripping that only accepts a stem the vocabulary knows.
+
+    Generic stemmers over-stem domain words (perpajakan -> paja); checking candidates
+    against the words of our own content keeps stems real.
+    """
+
+    _PARTICLES = ("lah", "kah", "tah", "pun")
+    _POSSESSIVES = ("nya", "ku", "mu")
+    _SUFFIXES = ("kan", "an", "i")
+    _PREFIXES = (
+        ("meng", ("", "k")), ("meny", ("s",)), ("mem", ("", "p")), ("men", ("", "t")), ("me", ("",)),
+        ("peng", ("", "k")), ("peny", ("s",)), ("pem", ("", "p")), ("pen", ("", "t")),
+        ("per", ("",)), ("pe", ("",)), ("ber", ("",)), ("be", ("",)), ("ter", ("",)),
+        ("di", ("",)), ("ke", ("",)), ("se", ("",)),
+    )  # fmt: skip
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._vocab = frozenset(vocabulary)
+        self._cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._stem(word)
+            self._cache[word] = cached
+        return cached
+
+    def _stem(self, word: str) -> str:
+        if len(word) <= 4 or word.isdigit():
+            return word
+        for candidate in self._candidates(word):
+            if candidate != word and len(candidate) >= 3 and candidate in self._vocab:
+                return candidate
+        return word
+
+    def _candidates(self, word: str) -> Iterable[str]:
+        for base in self._strip_suffixes(word):
+            yield base
+            for prefix, replacements in self._PREFIXES:
+                if base.startswith(prefix) and len(base) - len(prefix) >= 3:
+                    rest = base[len(prefix) :]
+                    for first in replacements:
+                        yield first + rest
+                        # two prefixes: "diper-", "memper-", "keber-"
+                        for inner, inner_repl in self._PREFIXES:
+                            if rest.startswith(inner) and len(rest) - len(inner) >= 3:
+                                yield inner_repl[0] + rest[len(inner) :]
+
+    def _strip_suffixes(self, word: str) -> list[str]:
+        forms = [word]
+        for group in (self._PARTICLES, self._POSSESSIVES, self._SUFFIXES):
+            for suffix in group:
+                if forms[-1].endswith(suffix) and len(forms[-1]) - len(suffix) >= 3:
+                    forms.append(forms[-1][: -len(suffix)])
+                    break
+        # also try the inflectional-only forms on their own ("pajaknya" -> "pajak")
+        return forms

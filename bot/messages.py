@@ -1,0 +1,61 @@
+"""Channel-neutral messages: what a user sent, and what Kawan answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_ACTION_BYTES = 64
+"""Telegram's callback-data limit; every channel keeps to the strictest one."""
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """Who is talking, as the channel knows them."""
+
+    channel: str
+    chat_id: str
+    language: str = "id"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or button press from a user: exactly one of `text` and `action` is set."""
+
+    user: UserRef
+    text: str | None = None
+    action: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.action is None):
+            raise ValueError("Incoming needs exactly one of text or action")
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the user can press; `action` comes back as `Incoming.action`."""
+
+    label: str
+    action: str
+
+    def __post_init__(self) -> None:
+        if len(self.action.encode()) > MAX_ACTION_BYTES:
+            raise ValueError(f"button action longer than {MAX_ACTION_BYTES} bytes: {self.action!r}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What Kawan says: plain text (channels escape it), rows of buttons, maybe an image file."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    image: Path | None = None
+
+    @property
+    def all_buttons(self) -> list[Button]:
+        return [button for row in self.buttons for button in row]
+
+
+def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out `per_row` to a row (one per row reads best on a phone)."""
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

@@ -1,0 +1,30 @@
+"""Pieces several handlers share: the main menu and button labels."""
+
+from __future__ import annotations
+
+from bot.messages import Button
+from handlers.context import Turn
+
+MAX_LABEL = 60
+
+
+def label(text: str) -> str:
+    """A button label short enough to read on a phone."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def menu_button(turn: Turn) -> Button:
+    return Button(turn._("🏠 Main menu"), "menu")
+
+
+def main_menu_rows(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button(turn._("📚 Browse questions"), "menu"),),
+        (Button(turn._("❓ Help"), "help"),),
+    )
+
+
+def category_rows(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    cats = turn.services.content.categories
+    return tuple((Button(title, f"cat:{key}"),) for key, title in cats.items())

@@ -1,0 +1,77 @@
+"""Dispatch an incoming message or button press to the handler that answers it."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.i18n import Translator
+from bot.messages import Incoming, Reply
+from bot.services import Services
+from handlers import account, faq, start
+from handlers.context import Turn
+
+log = logging.getLogger(__name__)
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """`/tanya@KawanBot apa itu npwp` -> ("tanya", "apa itu npwp"); None for plain text."""
+    text = text.strip()
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, rest = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return (name, rest.strip()) if name.isascii() and name.isalnum() else None
+
+
+class Conversation:
+    """The one brain every channel talks to."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        services = self.services
+        user = await services.db.ensure_user(
+            incoming.user.channel, incoming.user.chat_id, services.settings.default_tz, incoming.user.language
+        )
+        if not user.active:
+            await services.db.set_active(user.id, True)
+        turn = Turn(services, incoming, user, Translator(user.language))
+        if incoming.action is not None:
+            return await self._action(turn, incoming.action)
+        return await self._text(turn, incoming.text or "")
+
+    async def _text(self, turn: Turn, text: str) -> list[Reply]:
+        command = parse_command(text)
+        if command is None:
+            return await faq.ask(turn, text)
+        name, args = command
+        if name == "start":
+            return start.start(turn)
+        if name in ("bantuan", "help"):
+            return start.help_(turn)
+        if name == "menu":
+            return faq.menu(turn)
+        if name == "tanya":
+            return await faq.ask(turn, args)
+        if name == "hapusdata":
+            return account.confirm_delete(turn)
+        return [Reply(turn._("I don't know that command. Send /bantuan to see what I can do."))]
+
+    async def _action(self, turn: Turn, action: str) -> list[Reply]:
+        kind, _, arg = action.partition(":")
+        if kind == "menu":
+            return faq.menu(turn)
+        if kind == "help":
+            return start.help_(turn)
+        if kind == "cat":
+            return faq.category(turn, arg)
+        if kind == "faq":
+            return faq.answer(turn, arg)
+        if kind == "fb":
+            entry_id, _, vote = arg.rpartition(":")
+            return await faq.feedback(turn, entry_id, vote == "1")
+        if kind == "del":
+            return await account.delete(turn, arg == "yes")
+        log.info("unknown button action %r", action)
+        return [Reply(turn._("That button is out of date. Send /menu to start again."))]

@@ -1,0 +1,31 @@
+"""Welcome and help."""
+
+from __future__ import annotations
+
+from bot.messages import Reply
+from handlers.common import main_menu_rows
+from handlers.context import Turn
+
+
+def start(turn: Turn) -> list[Reply]:
+    text = turn._(
+        "Hi, I'm Kawan 👋\n\n"
+        "I help freelancers and microstock contributors:\n"
+        "• answer questions about Shutterstock, Fiverr, tax (NPWP), burnout and AI\n"
+        "• remind you to upload and to check your sales once a week\n\n"
+        'Just type your question, for example: "do I need an NPWP for Shutterstock?"'
+    )
+    return [Reply(text, main_menu_rows(turn))]
+
+
+def help_(turn: Turn) -> list[Reply]:
+    text = turn._(
+        "How to use Kawan:\n\n"
+        '• Type a question in your own words, e.g. "how does the Shutterstock level work"\n'
+        "• /menu — browse questions by topic\n"
+        "• /tanya QUESTION — ask a question\n"
+        "• /hapusdata — delete everything I store about you\n"
+        "• /bantuan — this help\n\n"
+        "Tap the buttons under my messages so you don't have to type much."
+    )
+    return [Reply(text, main_menu_rows(turn))]

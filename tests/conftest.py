@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import PROJECT_ROOT
+from bot.config import Settings
+from bot.faq.content import load_content
+from bot.faq.engine import FaqEngine
+from bot.messages import Incoming, Reply, UserRef
+from bot.services import Services, open_services
+from handlers import Conversation
+
+CONTENT_DIR = PROJECT_ROOT / "content"
+
+
+@pytest.fixture(scope="session")
+def engine() -> FaqEngine:
+    """The engine over the shipped content, built once for the whole run."""
+    return FaqEngine(load_content(CONTENT_DIR))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(token=None, db_path=tmp_path / "kawan.db", content_dir=CONTENT_DIR)
+
+
+@pytest.fixture
+async def services(settings: Settings, engine: FaqEngine) -> AsyncIterator[Services]:
+    services = await open_services(settings, engine)
+    yield services
+    await services.close()
+
+
+class ChatDriver:
+    """Talks to the conversation the way a channel does, remembering the last buttons."""
+
+    def __init__(self, conversation: Conversation, chat_id: str = "42") -> None:
+        self.conversation = conversation
+        self.user = UserRef("test", chat_id)
+        self.last: list[Reply] = []
+
+    async def say(self, text: str) -> list[Reply]:
+        self.last = await self.conversation.handle(Incoming(self.user, text=text))
+        return self.last
+
+    async def press(self, action: str) -> list[Reply]:
+        self.last = await self.conversation.handle(Incoming(self.user, action=action))
+        return self.last
+
+    def actions(self) -> list[str]:
+        return [b.action for r in self.last for b in r.all_buttons]
+
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.last)
+
+
+@pytest.fixture
+def chat(services: Services) -> ChatDriver:
+    return ChatDriver(Conversation(services))

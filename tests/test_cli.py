@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+
+
+def kawan(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_ask_json_prints_the_documented_object() -> None:
+    result = kawan("ask", "--json", "npwp shutterstock wajib ga")
+    assert result.returncode == 0, result.stderr
+    obj = json.loads(result.stdout)
+    assert {"question", "id", "confident", "score", "suggestions", "answer"} <= set(obj)
+    assert obj["id"] == "npwp-daftar-shutterstock"
+    assert obj["confident"] is True
+    assert obj["id"] not in obj["suggestions"] and len(obj["suggestions"]) <= 3
+    assert "NPWP" in obj["answer"]
+
+
+def test_ask_json_reads_one_question_per_line_in_order() -> None:
+    result = kawan("ask", "--json", "-", stdin="halo\napa itu pomodoro\nresep rendang padang\n")
+    objs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["question"] for o in objs] == ["halo", "apa itu pomodoro", "resep rendang padang"]
+    assert objs[0]["id"] is None and objs[0]["confident"] is False
+    assert objs[1]["id"] == "pomodoro"
+    assert objs[2]["confident"] is False
+
+
+def test_ask_records_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    kawan("ask", "resep rendang padang", env={"KAWAN_DB": str(db)})
+    assert not db.exists()
+
+
+def test_faq_json_lists_every_entry_with_the_required_fields() -> None:
+    data = json.loads(kawan("faq", "--json").stdout)
+    assert len(data) >= 50
+    for item in data:
+        assert {"id", "category", "question", "answer"} <= set(item)
+
+
+def test_content_check_passes_on_the_shipped_content() -> None:
+    result = kawan("content", "check")
+    assert result.returncode == 0, result.stdout
+    assert "content ok" in result.stdout
+
+
+def test_content_check_exits_1_with_one_line_per_problem(tmp_path: Path) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "categories.yaml").write_text("categories:\n  mulai: Mulai\n")
+    (tmp_path / "faq" / "x.yaml").write_text(
+        "entries:\n  - id: Bad Id\n    category: nope\n    question: q\n    alternates: [a]\n"
+        "    answer: a\n    related: [ghost, other]\n    source: s\n    reviewed: 2026-11-22\n"
+    )
+    result = kawan("content", "check", env={"KAWAN_CONTENT": str(tmp_path)})
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert all(line.startswith("x.yaml: Bad Id:") for line in lines)
+    assert any("unknown category" in line for line in lines)
+    assert any("alternate" in line for line in lines)
+
+
+def test_eval_prints_the_four_figures(tmp_path: Path) -> None:
+    tsv = tmp_path / "q.tsv"
+    tsv.write_text("expected_id\tquestion\npomodoro\tteknik pomodoro itu apa\n-\tresep rendang padang\n")
+    result = kawan("eval", str(tsv))
+    assert result.returncode == 0, result.stderr
+    for figure in ("top-1:", "top-3:", "out-of-scope declined:", "confidently-wrong:"):
+        assert figure in result.stdout
