@@ -15,6 +15,7 @@ MIN_ALTERNATES = 6
 MAX_ID_CHARS = 48  # keeps "faq:<id>" style button actions far inside Telegram's 64 bytes
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "category", "question", "alternates", "answer", "related", "source", "reviewed")
+_KNOWN_FIELDS = frozenset((*_REQUIRED, "keywords", "note"))
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,9 @@ def _parse_entry(
         problems.append(f"{where}: missing field(s) {', '.join(missing)}")
         return None
     before = len(problems)
+    unknown = sorted(str(k) for k in raw if k not in _KNOWN_FIELDS)
+    if unknown:
+        problems.append(f"{where}: unknown field(s) {', '.join(unknown)} (a typo?)")
     if not _ID_RE.match(entry_id) or len(entry_id) > MAX_ID_CHARS:
         problems.append(f"{where}: id must be lowercase words joined by '-', at most {MAX_ID_CHARS} characters")
     category = str(raw["category"])
