@@ -1,4 +1,12 @@
-"""Ranking FAQ entries for a question, with a confidence decision: answer, suggest or decline."""
+"""Ranking FAQ entries for a question, with a confidence decision: answer, suggest or decline.
+
+Each entry is indexed as several *units* (its question, every alternate phrasing, every keyword).
+A question is scored against an entry by combining
+- the best cosine similarity with one of its units (does it say what one known phrasing says?),
+- the share of the question's weight the entry's phrasings cover as a whole, and
+- a little credit for words found only in the answer text.
+Term weights are IDF over entries, so words typical of one topic count and filler does not.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +16,17 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar, Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.faq.content import Content, FaqEntry
-from bot.faq.normalize import STOPWORDS, Stemmer, apply_phrases, raw_tokens
+from bot.faq.normalize import STOPWORDS, PhraseTable, Stemmer, raw_tokens
 
 Outcome = Literal["answer", "suggest", "decline", "smalltalk"]
+_Ints = NDArray[np.int32]
+_Floats = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -46,59 +58,73 @@ class Match:
 
 
 @dataclass(frozen=True)
-class _Unit:
-    entry: int
-    weight: float
-    norm: float
+class _FlatPostings:
+    """For each term id, the sorted documents containing it: `docs[starts[t]:starts[t + 1]]`."""
+
+    docs: _Ints
+    starts: _Ints
+    terms: _Ints  # the term of each entry of `docs`
+
+    def sums_per_doc(self, term_values: _Floats, n_docs: int) -> _Floats:
+        """For every document, the sum of `term_values` over its terms."""
+        return np.bincount(self.docs, weights=term_values[self.terms], minlength=n_docs)
+
+    @classmethod
+    def build(cls, term_ids: dict[str, int], documents: list[set[str]]) -> _FlatPostings:
+        flat = [term_ids[t] for terms in documents for t in terms]
+        terms = np.fromiter(flat, dtype=np.int32, count=len(flat))
+        docs = np.repeat(np.arange(len(documents), dtype=np.int32), [len(d) for d in documents])
+        order = np.argsort(terms, kind="stable")  # stable: documents stay ascending within a term
+        starts = np.searchsorted(terms[order], np.arange(len(term_ids) + 1)).astype(np.int32)
+        return cls(np.ascontiguousarray(docs[order]), starts, np.ascontiguousarray(terms[order]))
+
+    def get(self, term_id: int) -> _Ints:
+        return self.docs[self.starts[term_id] : self.starts[term_id + 1]]
 
 
 class FaqEngine:
     """Built once from content; `match` does no I/O."""
 
     UNIT_WEIGHTS: ClassVar[dict[str, float]] = {"question": 1.0, "alternate": 1.0, "keyword": 0.9}
-    CORRECTED_WEIGHT = 0.6  # a repaired typo is weaker evidence than a word typed right
+    BEST_UNIT_SHARE = 0.55  # the rest of the score is whole-entry coverage
     ANSWER_WEIGHT = 0.15
+    CORRECTED_WEIGHT = 0.6  # a repaired typo is weaker evidence than a word typed right
     MAX_SUGGESTIONS = 3
 
     def __init__(self, content: Content, thresholds: Thresholds | None = None) -> None:
         self.content = content
         self.thresholds = thresholds or Thresholds()
         self.entries: tuple[FaqEntry, ...] = content.entries
-        self._slang = content.slang
-        self._slang_len = max((len(k.split()) for k in self._slang), default=1)
-        self._synonyms = content.synonyms
-        self._syn_len = max((len(k.split()) for k in self._synonyms), default=1)
+        self._slang = PhraseTable(content.slang)
+        self._synonyms = PhraseTable(content.synonyms)
         self._smalltalk = {phrase: kind for kind, phrases in content.smalltalk.items() for phrase in phrases}
 
-        # Vocabulary first (stems must be words our own content uses), then the index.
-        entry_words = [self._words(self._entry_texts(e)) for e in self.entries]
-        answer_words = [self._words([e.answer]) for e in self.entries]
+        # Analyse every text once; the vocabulary (what stems may be) comes from all of them.
+        unit_tokens: list[tuple[int, float, list[str]]] = []
+        answer_tokens: list[list[str]] = []
         surface: Counter[str] = Counter()
-        for words in (*entry_words, *answer_words):
-            for sentence in words:
-                surface.update(sentence)
+        for index, entry in enumerate(self.entries):
+            for kind, text in self._entry_units(entry):
+                tokens = self._content_tokens(text)
+                surface.update(tokens)
+                unit_tokens.append((index, self.UNIT_WEIGHTS[kind], tokens))
+            tokens = self._content_tokens(entry.answer)
+            surface.update(tokens)
+            answer_tokens.append(tokens)
+
         self._stemmer = Stemmer(surface)
-        self._known = frozenset(surface) | frozenset(self._slang) | frozenset(self._smalltalk) | content.common_words
-        # most frequent first, so a typo equally close to two words picks the common one
+        self._stem_of = {word: self._stemmer.stem(word) for word in surface}
+        self._known = frozenset(surface) | frozenset(self._smalltalk) | content.common_words
         self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)
-        for word, _count in surface.most_common():
+        for word, _count in surface.most_common():  # most frequent first: ties go to the common word
             if len(word) >= 3 and not word.isdigit():
                 self._vocab_by_initial[word[0]].append(word)
 
-        self._units: list[_Unit] = []
-        unit_terms: list[set[str]] = []
-        entry_terms: list[set[str]] = []
-        for index, entry in enumerate(self.entries):
-            terms_of_entry: set[str] = set()
-            for kind, text in self._entry_units(entry):
-                terms = set(self._terms_from_tokens(self._content_tokens(text)))
-                if not terms:
-                    continue
-                unit_terms.append(terms)
-                self._units.append(_Unit(index, self.UNIT_WEIGHTS[kind], 0.0))
-                terms_of_entry |= terms
-            entry_terms.append(terms_of_entry)
-
+        unit_terms = [(e, w, set(self._terms_from_tokens(tokens))) for e, w, tokens in unit_tokens]
+        unit_terms = [u for u in unit_terms if u[2]]
+        entry_terms: list[set[str]] = [set() for _ in self.entries]
+        for e, _w, terms in unit_terms:
+            entry_terms[e] |= terms
         df: Counter[str] = Counter()
         for terms in entry_terms:
             df.update(terms)
@@ -106,26 +132,28 @@ class FaqEngine:
         self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self._unknown_idf = math.log(1 + n)
 
-        self._unit_postings: dict[str, list[int]] = defaultdict(list)
-        for u, terms in enumerate(unit_terms):
+        # Units are stored grouped by entry, so a per-entry maximum is one `maximum.reduceat`.
+        unit_terms.sort(key=lambda u: u[0])
+        self._unit_entry = np.array([e for e, _w, _t in unit_terms], dtype=np.int32)
+        self._indexed_entries, self._unit_starts = np.unique(self._unit_entry, return_index=True)
+
+        # Answers add single stems only: their word pairs are many and say little.
+        answer_terms = [{self._stem_of[t] for t in tokens if t not in STOPWORDS} for tokens in answer_tokens]
+        self._term_ids: dict[str, int] = {t: i for i, t in enumerate(df)}
+        for terms in answer_terms:
             for t in terms:
-                self._unit_postings[t].append(u)
-            norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
-            self._units[u] = _Unit(self._units[u].entry, self._units[u].weight, norm)
-        self._entry_postings: dict[str, list[int]] = defaultdict(list)
-        for e, terms in enumerate(entry_terms):
-            for t in terms:
-                self._entry_postings[t].append(e)
-        self._answer_postings: dict[str, list[int]] = defaultdict(list)
-        for e, sentences in enumerate(answer_words):
-            for t in {t for s in sentences for t in self._terms_from_tokens(s)}:
-                self._answer_postings[t].append(e)
+                self._term_ids.setdefault(t, len(self._term_ids))
+        self._unit_postings = _FlatPostings.build(self._term_ids, [terms for _e, _w, terms in unit_terms])
+        self._entry_postings = _FlatPostings.build(self._term_ids, entry_terms)
+        self._answer_postings = _FlatPostings.build(self._term_ids, answer_terms)
+        idf_squared = np.zeros(len(self._term_ids))
+        for t, i in self._term_ids.items():
+            idf_squared[i] = self._idf.get(t, 0.0) ** 2
+        unit_norms = np.sqrt(self._unit_postings.sums_per_doc(idf_squared, len(unit_terms)))
+        unit_weights = np.array([w for _e, w, _t in unit_terms])
+        self._unit_scale = np.divide(unit_weights, unit_norms, out=np.zeros_like(unit_weights), where=unit_norms > 0)
 
     # --- analysis -------------------------------------------------------------------
-
-    @staticmethod
-    def _entry_texts(entry: FaqEntry) -> list[str]:
-        return [entry.question, *entry.alternates, *entry.keywords]
 
     @staticmethod
     def _entry_units(entry: FaqEntry) -> list[tuple[str, str]]:
@@ -136,20 +164,16 @@ class FaqEngine:
         ]
 
     def _content_tokens(self, text: str) -> list[str]:
-        tokens = apply_phrases(raw_tokens(text), self._slang, self._slang_len)
-        return apply_phrases(tokens, self._synonyms, self._syn_len)
-
-    def _words(self, texts: list[str]) -> list[list[str]]:
-        return [self._content_tokens(t) for t in texts]
+        return self._synonyms.apply(self._slang.apply(raw_tokens(text)))
 
     def _terms_from_tokens(self, tokens: list[str]) -> list[str]:
-        stems = [self._stemmer.stem(t) for t in tokens if t not in STOPWORDS]
-        bigrams = [f"{a}_{b}" for a, b in pairwise(stems)]
-        return stems + bigrams
+        stem_of = self._stem_of
+        stems = [stem_of.get(t) or self._stemmer.stem(t) for t in tokens if t not in STOPWORDS]
+        return stems + [f"{a}_{b}" for a, b in pairwise(stems)]
 
     def _correct(self, token: str) -> list[str]:
         """A known word for an unknown token: a close spelling, or two words run together."""
-        if token in self._known or token in STOPWORDS or token.isdigit() or len(token) < 5:
+        if token in self._known or token in self._slang or token in STOPWORDS or token.isdigit() or len(token) < 5:
             return [token]
         if self._stemmer.stem(token) != token:
             return [token]  # an affixed form of a word we know
@@ -166,18 +190,16 @@ class FaqEngine:
         return [token]
 
     def _analyze(self, question: str) -> tuple[list[str], frozenset[str]]:
-        tokens = apply_phrases(raw_tokens(question), self._slang, self._slang_len)
+        typed = raw_tokens(question)
         repaired: list[str] = []
         guessed: set[str] = set()
-        for token in tokens:
+        for token in self._slang.apply(typed):
             fixed = self._correct(token)
             if fixed != [token]:
                 guessed.update(fixed)
             repaired.extend(fixed)
-        tokens = apply_phrases(repaired, self._slang, self._slang_len)
-        tokens = apply_phrases(tokens, self._synonyms, self._syn_len)
-        typed = set(raw_tokens(question))
-        return tokens, frozenset(t for t in guessed if t not in typed)
+        tokens = self._synonyms.apply(self._slang.apply(repaired))
+        return tokens, frozenset(guessed - set(typed))
 
     def analyze(self, question: str) -> list[str]:
         """The query's tokens after slang, typo repair and synonyms (before stemming)."""
@@ -189,11 +211,10 @@ class FaqEngine:
         text = " ".join(tokens)
         if text in self._smalltalk:
             return self._smalltalk[text]
-        kinds = {self._smalltalk.get(t) for t in tokens if t not in STOPWORDS}
-        kinds.discard(None)
-        rest = [t for t in tokens if t not in STOPWORDS and t not in self._smalltalk]
-        if kinds and not rest:
-            return sorted(k for k in kinds if k)[0]
+        content_words = [t for t in tokens if t not in STOPWORDS]
+        kinds = {self._smalltalk[t] for t in content_words if t in self._smalltalk}
+        if kinds and all(t in self._smalltalk for t in content_words):
+            return sorted(kinds)[0]
         return None
 
     # --- matching ---------------------------------------------------------------------
@@ -223,43 +244,38 @@ class FaqEngine:
             normalized=normalized,
         )
 
-    def rank(self, tokens: list[str], guessed: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
-        """Entries with a combined score, best first; `guessed` tokens came from typo repair."""
+    def rank(self, tokens: list[str], guessed: frozenset[str] = frozenset(), top: int = 8) -> list[tuple[int, float]]:
+        """The `top` entries with their combined score, best first; `guessed` tokens came from typo repair."""
         terms = list(dict.fromkeys(self._terms_from_tokens(tokens)))
-        if not terms:
-            return []
-        norms = {t: self._idf.get(t, self._unknown_idf if "_" not in t else 0.0) for t in terms}
+        norms = {t: self._idf.get(t, 0.0 if "_" in t else self._unknown_idf) for t in terms}
         q_norm_sq = sum(w * w for w in norms.values())
         if q_norm_sq == 0:
             return []
-        q_norm = math.sqrt(q_norm_sq)
-        guessed_terms = {self._stemmer.stem(t) for t in guessed}
-        weights = {
-            t: w * self.CORRECTED_WEIGHT if any(p in guessed_terms for p in t.split("_")) else w
-            for t, w in norms.items()
-        }
+        guessed_stems = {self._stemmer.stem(t) for t in guessed}
 
-        unit_dot: dict[int, float] = defaultdict(float)
-        entry_cover: dict[int, float] = defaultdict(float)
-        answer_cover: dict[int, float] = defaultdict(float)
-        for t, w in weights.items():
+        n_entries = len(self.entries)
+        unit_dot = np.zeros(len(self._unit_entry))
+        cover = np.zeros(n_entries)
+        answer = np.zeros(n_entries)
+        for t, w in norms.items():
+            if guessed_stems and any(part in guessed_stems for part in t.split("_")):
+                w *= self.CORRECTED_WEIGHT
             w2 = w * w
-            for u in self._unit_postings.get(t, ()):
-                unit_dot[u] += w2
-            for e in self._entry_postings.get(t, ()):
-                entry_cover[e] += w2
-            for e in self._answer_postings.get(t, ()):
-                answer_cover[e] += w2
+            term_id = self._term_ids.get(t)
+            if term_id is not None:
+                unit_dot[self._unit_postings.get(term_id)] += w2
+                cover[self._entry_postings.get(term_id)] += w2
+                answer[self._answer_postings.get(term_id)] += w2
 
-        best_unit: dict[int, float] = defaultdict(float)
-        for u, dot in unit_dot.items():
-            unit = self._units[u]
-            cos = unit.weight * dot / (q_norm * unit.norm)
-            if cos > best_unit[unit.entry]:
-                best_unit[unit.entry] = cos
-        scores: dict[int, float] = {}
-        for e in set(best_unit) | set(entry_cover):
-            cover = entry_cover.get(e, 0.0) / q_norm_sq
-            answer = answer_cover.get(e, 0.0) / q_norm_sq
-            scores[e] = 0.55 * best_unit.get(e, 0.0) + 0.45 * cover + self.ANSWER_WEIGHT * answer * (1 - cover)
-        return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        best_unit = np.zeros(n_entries)
+        if len(self._unit_entry):
+            cosines = unit_dot * self._unit_scale / math.sqrt(q_norm_sq)
+            best_unit[self._indexed_entries] = np.maximum.reduceat(cosines, self._unit_starts)
+        cover /= q_norm_sq
+        answer /= q_norm_sq
+        scores = self.BEST_UNIT_SHARE * best_unit + (1 - self.BEST_UNIT_SHARE) * cover
+        scores += self.ANSWER_WEIGHT * answer * (1 - cover)
+        count = min(top, n_entries)
+        best = np.argpartition(-scores, count - 1)[:count]
+        ordered = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(i), float(scores[i])) for i in ordered if scores[i] > 0]

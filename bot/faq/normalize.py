@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+_DIGIT_RE = re.compile(r"\d")
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
 _REDUP_RE = re.compile(r"\b([a-z]{2,})2\b")
 _HYPHEN_REDUP_RE = re.compile(r"\b([a-z]{2,})-\1\b")
@@ -126,42 +127,66 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and emoji, unify quotes; keeps letters, digits and spaces."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("'", "").replace("’", "")
-    return text
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("'", "").replace("’", "")
 
 
 def raw_tokens(text: str) -> list[str]:
     """Split folded text into word tokens, undoing chat spellings that need no dictionary."""
     text = fold(text)
-    text = _HYPHEN_REDUP_RE.sub(r"\1", text)  # "ibu-ibu" -> "ibu"
-    text = _REDUP_RE.sub(r"\1", text)  # "ibu2" -> "ibu"
-    out: list[str] = []
-    for token in _TOKEN_RE.findall(text):
-        token = _REPEAT_RE.sub(r"\1", token)  # "bangettt" -> "banget"
-        if token not in _KEEP_DIGITS and _HAS_LETTER_AND_DIGIT.match(token) and not token[0].isdigit():
-            token = token.translate(_LEET)  # "s4y4" -> "saya"; "level2" handled by slang
-        out.append(token)
-    return out
+    if _REPEAT_RE.search(text):
+        text = _REPEAT_RE.sub(r"\1", text)  # "bangettt" -> "banget"
+    if "-" in text:
+        text = _HYPHEN_REDUP_RE.sub(r"\1", text)  # "ibu-ibu" -> "ibu"
+    if "2" in text:
+        text = _REDUP_RE.sub(r"\1", text)  # "ibu2" -> "ibu"
+    tokens = _TOKEN_RE.findall(text)
+    if _DIGIT_RE.search(text):
+        tokens = [t if t.isalpha() else _unleet(t) for t in tokens]
+    return tokens
 
 
-def apply_phrases(tokens: list[str], table: Mapping[str, str], max_len: int) -> list[str]:
-    """Replace the longest listed phrase at each position (`table` maps "a b" -> "c d")."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for size in range(min(max_len, len(tokens) - i), 0, -1):
-            phrase = " ".join(tokens[i : i + size])
-            replacement = table.get(phrase)
-            if replacement is not None:
-                out.extend(replacement.split())
-                i += size
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
+def _unleet(token: str) -> str:
+    if token in _KEEP_DIGITS or token[0].isdigit() or not _HAS_LETTER_AND_DIGIT.match(token):
+        return token
+    return token.translate(_LEET)  # "s4y4" -> "saya"; "level2" is left to the slang list
+
+
+class PhraseTable:
+    """Longest-first replacement of listed phrases ("a b" -> "c d") in a token list."""
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        self._table = dict(table)
+        self._max_len = max((len(k.split()) for k in self._table), default=1)
+        self._first_words = frozenset(k.split()[0] for k in self._table)
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase in self._table
+
+    def apply(self, tokens: list[str]) -> list[str]:
+        first_words = self._first_words
+        if first_words.isdisjoint(tokens):
+            return tokens
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if tokens[i] in first_words:
+                for size in range(min(self._max_len, len(tokens) - i), 0, -1):
+                    replacement = self._table.get(" ".join(tokens[i : i + size]))
+                    if replacement is not None:
+                        out.extend(replacement.split())
+                        i += size
+                        break
+                else:
+                    out.append(tokens[i])
+                    i += 1
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
 
 class Stemmer:
