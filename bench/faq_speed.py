@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.faq.content import Content, FaqEntry, load_content

@@ -67,7 +67,7 @@ class _FlatPostings:
 
     def sums_per_doc(self, term_values: _Floats, n_docs: int) -> _Floats:
         """For every document, the sum of `term_values` over its terms."""
-        return np.bincount(self.docs, weights=term_values[self.terms], minlength=n_docs)
+        return np.bincount(self.docs, weights=term_values[self.terms], minlength=n_docs).astype(np.float64)
 
     @classmethod
     def build(cls, term_ids: dict[str, int], documents: list[set[str]]) -> _FlatPostings:
