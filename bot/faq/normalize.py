@@ -239,11 +239,14 @@ class Stemmer:
                                 yield inner_repl[0] + rest[len(inner) :]
 
     def _strip_suffixes(self, word: str) -> list[str]:
-        forms = [word]
-        for group in (self._PARTICLES, self._POSSESSIVES, self._SUFFIXES):
+        """The word without inflectional endings, then each derivational ending tried in turn."""
+        base = word
+        for group in (self._PARTICLES, self._POSSESSIVES):
             for suffix in group:
-                if forms[-1].endswith(suffix) and len(forms[-1]) - len(suffix) >= 3:
-                    forms.append(forms[-1][: -len(suffix)])
+                if base.endswith(suffix) and len(base) - len(suffix) >= 3:
+                    base = base[: -len(suffix)]
                     break
-        # also try the inflectional-only forms on their own ("pajaknya" -> "pajak")
+        forms = [word] if base == word else [word, base]
+        # "perpajakan" ends in both -kan and -an: try every ending, not just the first that fits
+        forms += [base[: -len(s)] for s in self._SUFFIXES if base.endswith(s) and len(base) - len(s) >= 3]
         return forms
