@@ -89,6 +89,7 @@ class FaqEngine:
     BEST_UNIT_SHARE = 0.55  # the rest of the score is whole-entry coverage
     ANSWER_WEIGHT = 0.15
     CORRECTED_WEIGHT = 0.6  # a repaired typo is weaker evidence than a word typed right
+    EVERYDAY_WORD_SHARE = 0.5
     MAX_SUGGESTIONS = 3
 
     def __init__(self, content: Content, thresholds: Thresholds | None = None) -> None:
@@ -114,6 +115,7 @@ class FaqEngine:
 
         self._stemmer = Stemmer(surface)
         self._stem_of = {word: self._stemmer.stem(word) for word in surface}
+        self._common_words = content.common_words
         self._known = frozenset(surface) | frozenset(self._smalltalk) | content.common_words
         self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)
         for word, _count in surface.most_common():  # most frequent first: ties go to the common word
@@ -244,10 +246,21 @@ class FaqEngine:
             normalized=normalized,
         )
 
+    def _query_weight(self, term: str) -> float:
+        """IDF for a term the FAQ uses; for others, how strongly they pull a question away from the FAQ."""
+        idf = self._idf.get(term)
+        if idf is not None:
+            return idf
+        if "_" in term:
+            return 0.0  # an unseen word pair says nothing beyond its two words
+        if term in self._common_words:
+            return self._unknown_idf * self.EVERYDAY_WORD_SHARE  # "balita", "suami": context, not topic
+        return self._unknown_idf  # a name or thing we know nothing of: likely another topic
+
     def rank(self, tokens: list[str], guessed: frozenset[str] = frozenset(), top: int = 8) -> list[tuple[int, float]]:
         """The `top` entries with their combined score, best first; `guessed` tokens came from typo repair."""
         terms = list(dict.fromkeys(self._terms_from_tokens(tokens)))
-        norms = {t: self._idf.get(t, 0.0 if "_" in t else self._unknown_idf) for t in terms}
+        norms = {t: self._query_weight(t) for t in terms}
         q_norm_sq = sum(w * w for w in norms.values())
         if q_norm_sq == 0:
             return []
