@@ -36,6 +36,10 @@ class Settings:
     default_tz: str = "Asia/Jakarta"
     admins: frozenset[int] = frozenset()
     log_level: int = logging.INFO
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError when it is not set (only `kawan run` needs it)."""
@@ -83,6 +87,16 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     if level_name not in _LOG_LEVELS:
         raise ConfigError("KAWAN_LOG_LEVEL", f"must be one of {', '.join(_LOG_LEVELS)}")
 
+    webhook_url = get("KAWAN_WEBHOOK_URL")
+    if webhook_url is not None and not webhook_url.startswith("https://"):
+        raise ConfigError("KAWAN_WEBHOOK_URL", "must be a public https:// address (Telegram requires TLS)")
+    port_raw = get("KAWAN_WEBHOOK_PORT") or "8443"
+    if not port_raw.isdigit() or not 1 <= int(port_raw) <= 65535:
+        raise ConfigError("KAWAN_WEBHOOK_PORT", "must be a port number from 1 to 65535")
+    secret = get("KAWAN_WEBHOOK_SECRET")
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise ConfigError("KAWAN_WEBHOOK_SECRET", "use 1-256 characters: letters, digits, _ and -")
+
     return Settings(
         token=token,
         base_url=base_url,
@@ -91,4 +105,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         default_tz=default_tz,
         admins=admins,
         log_level=logging.getLevelName(level_name),
+        webhook_url=webhook_url,
+        webhook_listen=get("KAWAN_WEBHOOK_LISTEN") or "127.0.0.1",
+        webhook_port=int(port_raw),
+        webhook_secret=secret,
     )

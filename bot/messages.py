@@ -20,15 +20,19 @@ class UserRef:
 
 @dataclass(frozen=True)
 class Incoming:
-    """One message or button press from a user: exactly one of `text` and `action` is set."""
+    """One thing a user sent: exactly one of `text`, `action` (a button) or `media` is set.
+
+    `media` names something that is not text (a sticker, photo, voice note...); Kawan only reads text.
+    """
 
     user: UserRef
     text: str | None = None
     action: str | None = None
+    media: str | None = None
 
     def __post_init__(self) -> None:
-        if (self.text is None) == (self.action is None):
-            raise ValueError("Incoming needs exactly one of text or action")
+        if sum(value is not None for value in (self.text, self.action, self.media)) != 1:
+            raise ValueError("Incoming needs exactly one of text, action or media")
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,18 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """What Kawan says: plain text (channels escape it), rows of buttons, maybe an image file."""
+    """What Kawan says: plain text (channels escape it), rows of buttons, maybe an image file.
+
+    `title` is shown emphasised above the text where the channel can; `replace` says the reply
+    may take the place of the message whose button was pressed (menu navigation), instead of
+    adding a new message to the chat.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     image: Path | None = None
+    title: str | None = None
+    replace: bool = False
 
     @property
     def all_buttons(self) -> list[Button]:

@@ -11,7 +11,7 @@ MAX_QUESTION_CHARS = 1000
 
 
 def menu(turn: Turn) -> list[Reply]:
-    return [Reply(turn._("Pick a topic:"), (*category_rows(turn), (Button(turn._("❓ Help"), "help"),)))]
+    return [Reply(turn._("Pick a topic:"), (*category_rows(turn), (Button(turn._("❓ Help"), "help"),)), replace=True)]
 
 
 def category(turn: Turn, key: str) -> list[Reply]:
@@ -20,7 +20,8 @@ def category(turn: Turn, key: str) -> list[Reply]:
     if title is None or not entries:
         return _gone(turn)
     buttons = tuple((Button(label(e.question), f"faq:{e.id}"),) for e in entries)
-    return [Reply(turn._("{title} — pick a question:", title=title), (*buttons, (menu_button(turn),)))]
+    reply = Reply(turn._("{title} — pick a question:", title=title), (*buttons, (menu_button(turn),)), replace=True)
+    return [reply]
 
 
 def answer(turn: Turn, entry_id: str) -> list[Reply]:
@@ -41,7 +42,7 @@ def _answer_reply(turn: Turn, entry: FaqEntry) -> Reply:
         )
     )
     buttons.append((menu_button(turn),))
-    return Reply(f"{entry.question}\n\n{entry.answer}", tuple(buttons))
+    return Reply(entry.answer, tuple(buttons), title=entry.question)
 
 
 async def ask(turn: Turn, question: str) -> list[Reply]:

@@ -39,6 +39,8 @@ class Conversation:
         turn = Turn(services, incoming, user, Translator(user.language))
         if incoming.action is not None:
             return await self._action(turn, incoming.action)
+        if incoming.media is not None:
+            return start.media(turn)
         return await self._text(turn, incoming.text or "")
 
     async def _text(self, turn: Turn, text: str) -> list[Reply]:

@@ -29,3 +29,9 @@ def help_(turn: Turn) -> list[Reply]:
         "Tap the buttons under my messages so you don't have to type much."
     )
     return [Reply(text, main_menu_rows(turn))]
+
+
+def media(turn: Turn) -> list[Reply]:
+    """Stickers, photos, voice notes: we can only read text."""
+    text = turn._("I can only read text for now 🙏 Type your question, or pick from the menu.")
+    return [Reply(text, main_menu_rows(turn))]

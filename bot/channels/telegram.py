@@ -1,13 +1,19 @@
-"""The Telegram channel: python-telegram-bot updates in, rendered replies out."""
+"""The Telegram channel: python-telegram-bot updates in, rendered replies out.
+
+Nothing here decides what to say (that is `handlers/`); this module only translates between
+Telegram and the channel-neutral `Incoming`/`Reply`, and copes with what the Bot API throws back.
+"""
 
 from __future__ import annotations
 
-import html
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import BotCommand, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -18,77 +24,218 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram_render import OutgoingMessage, render
 from bot.config import Settings
 from bot.faq.engine import FaqEngine
+from bot.i18n import Translator, _
 from bot.messages import Incoming, Reply, UserRef
 from bot.services import Services, open_services
 from handlers import Conversation
+from handlers.commands import command_descriptions
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
+SEND_ATTEMPTS = 3
+SOMETHING_WENT_WRONG = _("Sorry, something went wrong on my side. Please try again.")
+GROUPS_NOT_SUPPORTED = _("I only chat in private. Open a private chat with me and send /start 🙂")
+
+KawanApp = Application[Any, Any, Any, Any, Any, Any]
 
 
-def render_html(reply: Reply) -> str:
-    """Everything we send is our plain text, escaped; HTML is the one parse mode."""
-    return html.escape(reply.text, quote=False)
+class TelegramChannel:
+    """Owns the PTB `Application`; `services` may be given (tests) or are opened at start."""
 
+    def __init__(self, settings: Settings, engine: FaqEngine, services: Services | None = None) -> None:
+        self.settings = settings
+        self.engine = engine
+        self._services = services
+        self._owns_services = services is None
+        self.app = self._build()
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in reply.buttons]
-    )
+    @property
+    def services(self) -> Services:
+        assert self._services is not None, "services are opened in post_init"
+        return self._services
 
+    def _build(self) -> KawanApp:
+        app = (
+            ApplicationBuilder()
+            .token(self.settings.require_token())
+            .base_url(self.settings.base_url)
+            .base_file_url(self.settings.base_url.replace("/bot", "/file/bot"))
+            .rate_limiter(AIORateLimiter(max_retries=2))
+            .concurrent_updates(True)
+            .post_init(self._post_init)
+            .post_shutdown(self._post_shutdown)
+            .build()
+        )
+        private = filters.ChatType.PRIVATE
+        app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, self._on_media))
+        app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, self._on_group_command))
+        app.add_error_handler(self._on_error)
+        return app
 
-async def send_replies(bot: Any, chat_id: int, replies: list[Reply]) -> None:
-    for reply in replies:
-        await bot.send_message(chat_id, render_html(reply), parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
+    async def _post_init(self, app: KawanApp) -> None:
+        if self._services is None:
+            self._services = await open_services(self.settings, self.engine)
+        self.conversation = Conversation(self.services)
+        commands = [BotCommand(name, text) for name, text in command_descriptions("id")]
+        await app.bot.set_my_commands(commands)
 
+    async def _post_shutdown(self, app: KawanApp) -> None:
+        if self._owns_services and self._services is not None:
+            await self._services.close()
 
-def build_application(settings: Settings, services: Services) -> Application:  # type: ignore[type-arg]
-    token = settings.require_token()
-    conversation = Conversation(services)
-    app = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter())
-        .concurrent_updates(True)
-        .build()
-    )
+    # --- updates in -------------------------------------------------------------------
 
-    async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        chat = update.effective_chat
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or message.text is None:
             return
-        user = UserRef(CHANNEL, str(chat.id))
-        replies = await conversation.handle(Incoming(user, text=message.text))
-        await send_replies(context.bot, chat.id, replies)
+        await self._converse(chat.id, Incoming(UserRef(CHANNEL, str(chat.id)), text=message.text))
 
-    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
+    async def _on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        if query is None or chat is None or not query.data:
+        if chat is None:
             return
-        await query.answer()
-        replies = await conversation.handle(Incoming(UserRef(CHANNEL, str(chat.id)), action=query.data))
-        await send_replies(context.bot, chat.id, replies)
+        await self._converse(chat.id, Incoming(UserRef(CHANNEL, str(chat.id)), media="non-text"))
 
-    app.add_handler(CallbackQueryHandler(on_button))
-    app.add_handler(MessageHandler(filters.TEXT, on_message))
-    return app
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, chat = update.callback_query, update.effective_chat
+        if query is None:
+            return
+        await _quietly(query.answer())  # stop the button's spinner first, whatever follows
+        if chat is None or chat.type != ChatType.PRIVATE or not query.data:
+            return
+        incoming = Incoming(UserRef(CHANNEL, str(chat.id)), action=query.data)
+        replaced = query.message if isinstance(query.message, Message) else None
+        await self._converse(chat.id, incoming, replaced)
+
+    async def _on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self.send(chat.id, [Reply(Translator().gettext(GROUPS_NOT_SUPPORTED))])
+
+    async def _converse(self, chat_id: int, incoming: Incoming, replaced: Message | None = None) -> None:
+        replies = await self.conversation.handle(incoming)
+        await self.send(chat_id, replies, replaced)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s for chat %s failed", update_id, chat_id, exc_info=context.error)
+        if chat_id is not None and not isinstance(context.error, Forbidden):
+            await _quietly(self.send(chat_id, [Reply(Translator().gettext(SOMETHING_WENT_WRONG))]))
+
+    # --- replies out ------------------------------------------------------------------
+
+    async def send(self, chat_id: int, replies: list[Reply], replaced: Message | None = None) -> bool:
+        """Deliver replies in order; False when the user has blocked the bot (they are marked inactive)."""
+        try:
+            for index, reply in enumerate(replies):
+                messages = render(reply)
+                editable = index == 0 and reply.replace and len(messages) == 1
+                if editable and replaced is not None and await self._edit(replaced, messages[0]):
+                    continue
+                for message in messages:
+                    await self._send_one(chat_id, message)
+                if reply.image is not None:
+                    await self._send_photo(chat_id, reply)
+        except Forbidden:
+            log.info("chat %s blocked the bot; marking inactive", chat_id)
+            await self.services.db.set_active_by_chat(CHANNEL, str(chat_id), False)
+            return False
+        return True
+
+    async def _send_one(self, chat_id: int, message: OutgoingMessage) -> None:
+        await _with_retries(
+            lambda: self.app.bot.send_message(
+                chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=message.keyboard
+            )
+        )
+
+    async def _send_photo(self, chat_id: int, reply: Reply) -> None:
+        assert reply.image is not None
+        data = reply.image.read_bytes()
+        await _with_retries(lambda: self.app.bot.send_photo(chat_id, photo=data))
+
+    async def _edit(self, replaced: Message, message: OutgoingMessage) -> bool:
+        """Edit a menu in place; False when Telegram will not (too old, deleted), so we send anew."""
+        try:
+            await _with_retries(
+                lambda: self.app.bot.edit_message_text(
+                    message.html,
+                    chat_id=replaced.chat_id,
+                    message_id=replaced.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=message.keyboard,
+                )
+            )
+        except BadRequest as exc:
+            return "not modified" in str(exc).lower()
+        return True
+
+    async def start(self, poll_timeout: int = 10) -> None:
+        """Start polling inside a running event loop (tests, benchmarks); `run` is for the command line."""
+        await self.app.initialize()
+        await self._post_init(self.app)
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        assert self.app.updater is not None
+        if self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        await self._post_shutdown(self.app)
+
+    def run(self) -> int:
+        """Long polling (or a webhook when configured) until SIGINT/SIGTERM; returns the exit code."""
+        s = self.settings
+        if s.webhook_url:
+            self.app.run_webhook(
+                listen=s.webhook_listen,
+                port=s.webhook_port,
+                webhook_url=s.webhook_url,
+                secret_token=s.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            self.app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return 0
+
+
+async def _with_retries(call: Callable[[], Awaitable[object]]) -> None:
+    """Network hiccups and flood limits are retried with backoff; other errors propagate."""
+    delay = 1.0
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            await call()
+            return
+        except RetryAfter as exc:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            wait = exc.retry_after
+            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait))
+        except (TimedOut, NetworkError) as exc:
+            if isinstance(exc, BadRequest | Forbidden) or attempt == SEND_ATTEMPTS:
+                raise
+            log.warning("send failed (%s), retrying in %.0f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay *= 2
+
+
+async def _quietly(call: Awaitable[object]) -> None:
+    try:
+        await call
+    except Exception:  # a failure to say sorry must not hide the original error
+        log.warning("could not deliver a follow-up message", exc_info=True)
 
 
 def run_polling(settings: Settings, engine: FaqEngine) -> int:
-    """Run until SIGINT/SIGTERM; returns the process exit code."""
-    import asyncio
-
-    services = asyncio.run(open_services(settings, engine))
-    try:
-        build_application(settings, services).run_polling(allowed_updates=Update.ALL_TYPES)
-    finally:
-        asyncio.run(services.close())
-    return 0
+    return TelegramChannel(settings, engine).run()

@@ -17,7 +17,7 @@ Handler = Callable[[Incoming], Awaitable[list[Reply]]]
 
 def render(reply: Reply, first_number: int = 1) -> str:
     """Plain text with buttons listed as `[1] label`, numbered from `first_number`."""
-    lines = [reply.text]
+    lines = [reply.title, "", reply.text] if reply.title else [reply.text]
     if reply.image is not None:
         lines.append(f"[gambar: {reply.image}]")
     for offset, button in enumerate(reply.all_buttons):

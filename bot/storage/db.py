@@ -144,6 +144,12 @@ class Database:
         async with self.transaction() as tx:
             await tx.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
 
+    async def set_active_by_chat(self, channel: str, chat_id: str, active: bool) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET active = ? WHERE channel = ? AND chat_id = ?", (int(active), channel, chat_id)
+            )
+
     async def set_timezone(self, user_id: int, timezone: str) -> None:
         async with self.transaction() as tx:
             await tx.execute("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
