@@ -118,13 +118,29 @@ async def _content_gaps(settings: Settings, limit: int) -> int:
 
 async def _chat(settings: Settings, engine: FaqEngine) -> int:
     from bot.channels.terminal import TerminalChat
+    from bot.messages import Reply
+    from bot.reminders.dispatcher import ReminderDispatcher
+    from bot.reminders.runner import ReminderRunner
     from bot.services import open_services
+    from bot.storage import StoredUser
+    from bot.storage.reminder_store import ReminderStore
     from handlers import Conversation
+    from handlers.reminders import compose as compose_reminder
 
     services = await open_services(settings, engine)
+    chat = TerminalChat(Conversation(services).handle, sys.stdin, sys.stdout)
+
+    async def deliver(user: StoredUser, replies: list[Reply]) -> bool:
+        chat.deliver(replies)
+        return True
+
+    dispatcher = ReminderDispatcher(ReminderStore(services.db), "terminal", deliver, compose_reminder, services.clock)
+    runner = ReminderRunner(dispatcher)
+    await runner.start()
     try:
-        await TerminalChat(Conversation(services).handle, sys.stdin, sys.stdout).run()
+        await chat.run()
     finally:
+        await runner.stop()
         await services.close()
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_time as _format_time
+from babel.dates import get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -74,6 +75,10 @@ class Translator:
 
     def short_date(self, value: dt.date | dt.datetime) -> str:
         return _format_date(value, "d MMM", locale=self.language)
+
+    def weekday(self, index: int) -> str:
+        """Monday is 0, as `date.weekday()`: `Senin` .. `Minggu`."""
+        return str(get_day_names("wide", locale=self.language)[index]).capitalize()
 
     def time(self, value: dt.time | dt.datetime) -> str:
         return _format_time(value, "HH.mm" if self.language == "id" else "HH:mm", locale=self.language)

@@ -21,7 +21,8 @@ def menu_button(turn: Turn) -> Button:
 def main_menu_rows(turn: Turn) -> tuple[tuple[Button, ...], ...]:
     return (
         (Button(turn._("📚 Browse questions"), "menu"),),
-        (Button(turn._("❓ Help"), "help"),),
+        (Button(turn._("⏰ Reminders"), "rem:list"), Button(turn._("🔥 Streak"), "streak")),
+        (Button(turn._("📊 Statistics"), "st:show"), Button(turn._("❓ Help"), "help")),
     )
 
 

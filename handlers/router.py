@@ -7,7 +7,7 @@ import logging
 from bot.i18n import Translator
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import account, faq, start
+from handlers import account, faq, reminders, start, stats
 from handlers.context import Turn
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,9 @@ class Conversation:
     async def _text(self, turn: Turn, text: str) -> list[Reply]:
         command = parse_command(text)
         if command is None:
-            return await faq.ask(turn, text)
+            in_flow = await stats.continue_flow(turn, text)
+            return in_flow if in_flow is not None else await faq.ask(turn, text)
+        await reminders.store(turn).clear_state(turn.user.id)  # a command leaves any half-done flow
         name, args = command
         if name == "start":
             return start.start(turn)
@@ -58,6 +60,16 @@ class Conversation:
             return await faq.ask(turn, args)
         if name == "hapusdata":
             return account.confirm_delete(turn)
+        if name == "pengingat":
+            return await reminders.command(turn, args)
+        if name == "upload":
+            return await reminders.upload_command(turn, args)
+        if name == "streak":
+            return await reminders.streak(turn)
+        if name == "statistik":
+            return await stats.show(turn)
+        if name == "zona":
+            return await reminders.zone(turn, args)
         return [Reply(turn._("I don't know that command. Send /bantuan to see what I can do."))]
 
     async def _action(self, turn: Turn, action: str) -> list[Reply]:
@@ -75,5 +87,17 @@ class Conversation:
             return await faq.feedback(turn, entry_id, vote == "1")
         if kind == "del":
             return await account.delete(turn, arg == "yes")
+        if kind == "rem":
+            return await reminders.action(turn, arg)
+        if kind == "up":
+            return await reminders.upload_action(turn, arg)
+        if kind == "streak":
+            return await reminders.streak(turn)
+        if kind == "tgt":
+            return await reminders.target_action(turn, arg)
+        if kind == "st":
+            return await stats.action(turn, arg)
+        if kind == "zona":
+            return await reminders.zone(turn, arg)
         log.info("unknown button action %r", action)
         return [Reply(turn._("That button is out of date. Send /menu to start again."))]

@@ -24,6 +24,12 @@ def help_(turn: Turn) -> list[Reply]:
         '• Type a question in your own words, e.g. "how does the Shutterstock level work"\n'
         "• /menu — browse questions by topic\n"
         "• /tanya QUESTION — ask a question\n"
+        "• /pengingat — your reminders (e.g. /pengingat upload 19:00, /pengingat statistik senin 09:00, "
+        "/pengingat libur 3, /pengingat mati)\n"
+        "• /upload [N] — record today's uploads\n"
+        "• /streak — your upload streak\n"
+        "• /statistik — your weekly sales chart\n"
+        "• /zona WIB|WITA|WIT — your time zone\n"
         "• /hapusdata — delete everything I store about you\n"
         "• /bantuan — this help\n\n"
         "Tap the buttons under my messages so you don't have to type much."

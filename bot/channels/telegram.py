@@ -29,9 +29,14 @@ from bot.config import Settings
 from bot.faq.engine import FaqEngine
 from bot.i18n import Translator, _
 from bot.messages import Incoming, Reply, UserRef
+from bot.reminders.dispatcher import ReminderDispatcher
+from bot.reminders.runner import ReminderRunner
 from bot.services import Services, open_services
+from bot.storage import StoredUser
+from bot.storage.reminder_store import ReminderStore
 from handlers import Conversation
 from handlers.commands import command_descriptions
+from handlers.reminders import compose as compose_reminder
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -45,8 +50,19 @@ KawanApp = Application[Any, Any, Any, Any, Any, Any]
 class TelegramChannel:
     """Owns the PTB `Application`; `services` may be given (tests) or are opened at start."""
 
-    def __init__(self, settings: Settings, engine: FaqEngine, services: Services | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: FaqEngine,
+        services: Services | None = None,
+        *,
+        rate_limit: bool = True,
+        reminders: bool = True,
+    ) -> None:
         self.settings = settings
+        self._rate_limit = rate_limit  # off only in benchmarks that measure Kawan, not Telegram's limits
+        self._reminders = reminders
+        self._runner: ReminderRunner | None = None
         self.engine = engine
         self._services = services
         self._owns_services = services is None
@@ -58,17 +74,19 @@ class TelegramChannel:
         return self._services
 
     def _build(self) -> KawanApp:
-        app = (
+        builder = (
             ApplicationBuilder()
             .token(self.settings.require_token())
             .base_url(self.settings.base_url)
             .base_file_url(self.settings.base_url.replace("/bot", "/file/bot"))
-            .rate_limiter(AIORateLimiter(max_retries=2))
             .concurrent_updates(True)
+            .connection_pool_size(64)
             .post_init(self._post_init)
             .post_shutdown(self._post_shutdown)
-            .build()
         )
+        if self._rate_limit:
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        app = builder.build()
         private = filters.ChatType.PRIVATE
         app.add_handler(CallbackQueryHandler(self._on_button))
         app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
@@ -83,10 +101,21 @@ class TelegramChannel:
         self.conversation = Conversation(self.services)
         commands = [BotCommand(name, text) for name, text in command_descriptions("id")]
         await app.bot.set_my_commands(commands)
+        if self._reminders:
+            self.dispatcher = ReminderDispatcher(
+                ReminderStore(self.services.db), CHANNEL, self._deliver, compose_reminder, self.services.clock
+            )
+            self._runner = ReminderRunner(self.dispatcher)
+            await self._runner.start()
 
     async def _post_shutdown(self, app: KawanApp) -> None:
+        if self._runner is not None:
+            await self._runner.stop()
         if self._owns_services and self._services is not None:
             await self._services.close()
+
+    async def _deliver(self, user: StoredUser, replies: list[Reply]) -> bool:
+        return await self.send(int(user.chat_id), replies)
 
     # --- updates in -------------------------------------------------------------------
 

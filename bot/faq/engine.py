@@ -89,7 +89,6 @@ class FaqEngine:
     BEST_UNIT_SHARE = 0.55  # the rest of the score is whole-entry coverage
     ANSWER_WEIGHT = 0.15
     CORRECTED_WEIGHT = 0.6  # a repaired typo is weaker evidence than a word typed right
-    EVERYDAY_WORD_SHARE = 0.5
     MAX_SUGGESTIONS = 3
 
     def __init__(self, content: Content, thresholds: Thresholds | None = None) -> None:
@@ -115,7 +114,6 @@ class FaqEngine:
 
         self._stemmer = Stemmer(surface)
         self._stem_of = {word: self._stemmer.stem(word) for word in surface}
-        self._common_words = content.common_words
         self._known = frozenset(surface) | frozenset(self._smalltalk) | content.common_words
         self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)
         for word, _count in surface.most_common():  # most frequent first: ties go to the common word
@@ -247,15 +245,17 @@ class FaqEngine:
         )
 
     def _query_weight(self, term: str) -> float:
-        """IDF for a term the FAQ uses; for others, how strongly they pull a question away from the FAQ."""
+        """IDF for a term the FAQ uses; for others, how strongly they pull a question away from the FAQ.
+
+        Everyday words ("kereta", "balita") count in full like any word the FAQ does not use: the
+        everyday word list only keeps the typo corrector from turning them into topic words.
+        """
         idf = self._idf.get(term)
         if idf is not None:
             return idf
         if "_" in term:
             return 0.0  # an unseen word pair says nothing beyond its two words
-        if term in self._common_words:
-            return self._unknown_idf * self.EVERYDAY_WORD_SHARE  # "balita", "suami": context, not topic
-        return self._unknown_idf  # a name or thing we know nothing of: likely another topic
+        return self._unknown_idf  # a word the FAQ never uses pulls the question away from it
 
     def rank(self, tokens: list[str], guessed: frozenset[str] = frozenset(), top: int = 8) -> list[tuple[int, float]]:
         """The `top` entries with their combined score, best first; `guessed` tokens came from typo repair."""

@@ -221,7 +221,8 @@ class Stemmer:
         if len(word) <= 4 or word.isdigit():
             return word
         for candidate in self._candidates(word):
-            if candidate != word and len(candidate) >= 3 and candidate in self._vocab:
+            # never reduce to a filler word: "berapa" (how much) is not "apa" (what)
+            if candidate != word and len(candidate) >= 3 and candidate in self._vocab and candidate not in STOPWORDS:
                 return candidate
         return word
 

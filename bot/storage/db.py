@@ -61,8 +61,7 @@ class Database:
         await self._conn.close()
 
     async def schema_version(self) -> int:
-        async with self._conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await self.fetch_one("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def migrate(self) -> int:
@@ -79,11 +78,14 @@ class Database:
         return await self.schema_version()
 
     async def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
-        # Always close the cursor: an unfinished statement keeps SQLite locks held, and
-        # then other connections (another process, `kawan content gaps`) see "database is locked".
-        async with self._conn.execute(sql, tuple(params)) as cur:
-            await cur.fetchall()
-            return cur.rowcount
+        """Run one statement to completion in a single hop to the database thread; returns rows changed.
+
+        Fetching everything finishes the statement (an unfinished one keeps SQLite locks held, and other
+        connections then see "database is locked"); one hop per statement keeps thread switches few.
+        """
+        before = self._conn.total_changes
+        await self._conn.execute_fetchall(sql, tuple(params))
+        return self._conn.total_changes - before
 
     async def _begin(self) -> None:
         # In WAL mode SQLite can answer BEGIN IMMEDIATE with SQLITE_BUSY at once, without
@@ -114,18 +116,19 @@ class Database:
                 await self._run("COMMIT")
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cur:
-            row: aiosqlite.Row | None = await cur.fetchone()
-            return row
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     # --- users -----------------------------------------------------------------
 
     async def ensure_user(self, channel: str, chat_id: str, timezone: str, language: str = "id") -> StoredUser:
         """The stored user for this chat, created on first contact."""
+        existing = await self.get_user(channel, chat_id)
+        if existing is not None:
+            return existing  # the common case costs one read, no write
         async with self.transaction() as tx:
             await tx.execute(
                 "INSERT INTO users (channel, chat_id, language, timezone, created_at) VALUES (?, ?, ?, ?, ?)"
@@ -138,7 +141,7 @@ class Database:
 
     async def get_user(self, channel: str, chat_id: str) -> StoredUser | None:
         row = await self.fetch_one("SELECT * FROM users WHERE channel = ? AND chat_id = ?", (channel, chat_id))
-        return _user(row) if row else None
+        return user_from_row(row) if row else None
 
     async def set_active(self, user_id: int, active: bool) -> None:
         async with self.transaction() as tx:
@@ -194,13 +197,22 @@ class Transaction:
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         return await self._db._run(sql, params)
 
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        rows = [tuple(r) for r in rows]
+        if rows:
+            cursor = await self._db._conn.executemany(sql, rows)
+            await cursor.close()
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        return await self._db.fetch_all(sql, params)
+
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         return await self._db.fetch_one(sql, params)
 
 
-def _user(row: aiosqlite.Row) -> StoredUser:
+def user_from_row(row: aiosqlite.Row, id_column: str = "id") -> StoredUser:
     return StoredUser(
-        id=row["id"],
+        id=row[id_column],
         channel=row["channel"],
         chat_id=row["chat_id"],
         language=row["language"],

@@ -35,4 +35,58 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    # 3: reminders with their delivery log, upload streaks, weekly statistics, conversation state
+    """
+    ALTER TABLE users ADD COLUMN weekly_target INTEGER NOT NULL DEFAULT 5;
+    CREATE TABLE reminders (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('upload', 'stats')),
+        local_time TEXT NOT NULL,
+        weekday INTEGER CHECK (weekday BETWEEN 0 AND 6),
+        enabled INTEGER NOT NULL DEFAULT 1,
+        paused_until TEXT,
+        next_due_utc TEXT,
+        next_local_date TEXT,
+        snooze_due_utc TEXT,
+        snooze_local_date TEXT,
+        UNIQUE (user_id, kind)
+    );
+    CREATE INDEX reminders_next_due ON reminders (next_due_utc) WHERE next_due_utc IS NOT NULL;
+    CREATE INDEX reminders_snooze_due ON reminders (snooze_due_utc) WHERE snooze_due_utc IS NOT NULL;
+    CREATE TABLE deliveries (
+        reminder_id INTEGER NOT NULL REFERENCES reminders(id) ON DELETE CASCADE,
+        occurrence TEXT NOT NULL,
+        due_utc TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'skipped', 'failed')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (reminder_id, occurrence)
+    );
+    CREATE INDEX deliveries_sending ON deliveries (status) WHERE status = 'sending';
+    CREATE TABLE uploads (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        local_date TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (user_id, local_date)
+    );
+    CREATE TABLE rest_days (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        local_date TEXT NOT NULL,
+        PRIMARY KEY (user_id, local_date)
+    );
+    CREATE TABLE weekly_stats (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        week_start TEXT NOT NULL,
+        platform TEXT NOT NULL CHECK (platform IN ('shutterstock', 'adobestock', 'freepik', 'other')),
+        downloads INTEGER NOT NULL CHECK (downloads >= 0),
+        earnings_cents INTEGER NOT NULL CHECK (earnings_cents >= 0),
+        PRIMARY KEY (user_id, week_start, platform)
+    );
+    CREATE TABLE conversation_state (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )

@@ -1,0 +1,1 @@
+"""Reminders, upload streaks and weekly statistics: pure logic here, delivery in `dispatcher`."""

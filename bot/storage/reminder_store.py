@@ -1,0 +1,330 @@
+"""SQL for reminders, deliveries, uploads, weekly statistics and conversation state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import aiosqlite
+
+from bot.reminders.schedule import Occurrence, from_utc_text, next_occurrence, to_utc_text
+from bot.storage.db import Database, StoredUser, user_from_row, utc_now_iso
+
+UPLOAD, STATS = "upload", "stats"
+PLATFORMS = ("shutterstock", "adobestock", "freepik", "other")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    user_id: int
+    kind: str
+    local_time: time
+    weekday: int | None
+    enabled: bool
+    paused_until: date | None
+    next_due_utc: datetime | None
+    next_local_date: date | None
+
+    def following(self, zone: str, after_utc: datetime) -> Occurrence:
+        return next_occurrence(self.local_time, zone, after_utc, self.weekday, self.paused_until)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """One occurrence to deliver now (or skip): `occurrence` is its idempotency key."""
+
+    reminder: Reminder
+    user: StoredUser
+    occurrence: str
+    local_date: date
+    due_utc: datetime
+    snooze: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    due: DueReminder
+    status: str  # 'sending' or 'skipped'
+    advance_to: Occurrence | None  # the next regular occurrence (None for snoozes)
+
+
+@dataclass(frozen=True)
+class WeekStat:
+    week_start: date
+    platform: str
+    downloads: int
+    earnings_cents: int
+
+
+class ReminderStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- subscriptions ------------------------------------------------------------------
+
+    async def set_reminder(
+        self, user: StoredUser, kind: str, at: time, now: datetime, weekday: int | None = None
+    ) -> Reminder:
+        """Create or change a reminder and schedule its next occurrence after `now`."""
+        existing = await self.get(user.id, kind)
+        paused = existing.paused_until if existing else None
+        occ = next_occurrence(at, user.timezone, now, weekday, paused)
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO reminders (user_id, kind, local_time, weekday, enabled, paused_until, next_due_utc,"
+                " next_local_date) VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
+                " ON CONFLICT (user_id, kind) DO UPDATE SET local_time = excluded.local_time,"
+                " weekday = excluded.weekday, enabled = 1, next_due_utc = excluded.next_due_utc,"
+                " next_local_date = excluded.next_local_date",
+                (user.id, kind, at.strftime("%H:%M"), weekday, _d(paused), to_utc_text(occ.due_utc),
+                 occ.local_date.isoformat()),
+            )  # fmt: skip
+        reminder = await self.get(user.id, kind)
+        assert reminder is not None
+        return reminder
+
+    async def get(self, user_id: int, kind: str) -> Reminder | None:
+        row = await self.db.fetch_one("SELECT * FROM reminders WHERE user_id = ? AND kind = ?", (user_id, kind))
+        return _reminder(row) if row else None
+
+    async def list_for(self, user_id: int) -> list[Reminder]:
+        rows = await self.db.fetch_all("SELECT * FROM reminders WHERE user_id = ? ORDER BY kind DESC", (user_id,))
+        return [_reminder(r) for r in rows]
+
+    async def disable(self, user_id: int, kind: str | None = None) -> int:
+        """Turn reminders off (all of them when `kind` is None); returns how many were on."""
+        sql = (
+            "UPDATE reminders SET enabled = 0, next_due_utc = NULL, next_local_date = NULL,"
+            " snooze_due_utc = NULL, snooze_local_date = NULL WHERE user_id = ? AND enabled = 1"
+        )
+        params: tuple[Any, ...] = (user_id,)
+        if kind is not None:
+            sql, params = sql + " AND kind = ?", (user_id, kind)
+        async with self.db.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def reschedule(self, user: StoredUser, now: datetime, paused_until: date | None = None) -> None:
+        """Recompute every enabled reminder (after a zone change or a pause)."""
+        reminders = [r for r in await self.list_for(user.id) if r.enabled]
+        async with self.db.transaction() as tx:
+            for r in reminders:
+                pause = paused_until if paused_until is not None else r.paused_until
+                occ = next_occurrence(r.local_time, user.timezone, now, r.weekday, pause)
+                await tx.execute(
+                    "UPDATE reminders SET paused_until = ?, next_due_utc = ?, next_local_date = ?,"
+                    " snooze_due_utc = NULL, snooze_local_date = NULL WHERE id = ?",
+                    (_d(pause), to_utc_text(occ.due_utc), occ.local_date.isoformat(), r.id),
+                )
+
+    async def snooze(self, user_id: int, kind: str, due_utc: datetime, local_date: date) -> bool:
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE reminders SET snooze_due_utc = ?, snooze_local_date = ? WHERE user_id = ? AND kind = ?"
+                " AND enabled = 1",
+                (to_utc_text(due_utc), local_date.isoformat(), user_id, kind),
+            )
+        return changed > 0
+
+    # --- delivery -----------------------------------------------------------------------
+
+    async def due(self, now: datetime, limit: int, channel: str) -> list[DueReminder]:
+        """Occurrences due at `now` for one channel's users, oldest first: regular ones, then snoozed repeats."""
+        now_text = to_utc_text(now)
+        select = "SELECT r.*, u.id AS u_id, u.channel, u.chat_id, u.language, u.timezone, u.created_at,"
+        select += " u.active, u.weekly_target FROM reminders r JOIN users u ON u.id = r.user_id"
+        regular = await self.db.fetch_all(
+            f"{select} WHERE r.next_due_utc <= ? AND u.channel = ? ORDER BY r.next_due_utc LIMIT ?",
+            (now_text, channel, limit),
+        )
+        snoozed = await self.db.fetch_all(
+            f"{select} WHERE r.snooze_due_utc <= ? AND u.channel = ? ORDER BY r.snooze_due_utc LIMIT ?",
+            (now_text, channel, limit),
+        )
+        out = []
+        for row in regular:
+            local = date.fromisoformat(row["next_local_date"])
+            out.append(DueReminder(_reminder(row), _joined_user(row), local.isoformat(), local,
+                                   from_utc_text(row["next_due_utc"]), False))  # fmt: skip
+        for row in snoozed:
+            local = date.fromisoformat(row["snooze_local_date"])
+            out.append(DueReminder(_reminder(row), _joined_user(row), f"{local.isoformat()}+snooze", local,
+                                   from_utc_text(row["snooze_due_utc"]), True))  # fmt: skip
+        return out
+
+    async def claim(self, claims: list[Claim]) -> set[tuple[int, str]]:
+        """Record each occurrence and move its reminder on, atomically; returns the claims that are new.
+
+        An occurrence already in `deliveries` (sent before a crash, or by another process) is not
+        returned, so it is never sent twice.
+        """
+        if not claims:
+            return set()
+        stamp = utc_now_iso()
+        async with self.db.transaction() as tx:
+            claimed: set[tuple[int, str]] = set()
+            for chunk in _chunks(claims, 400):
+                values = ", ".join("(?, ?, ?, ?, ?)" for _ in chunk)
+                params: list[Any] = []
+                for c in chunk:
+                    params += [c.due.reminder.id, c.due.occurrence, to_utc_text(c.due.due_utc), c.status, stamp]
+                rows = await tx.fetch_all(
+                    "INSERT INTO deliveries (reminder_id, occurrence, due_utc, status, updated_at)"
+                    f" VALUES {values} ON CONFLICT DO NOTHING RETURNING reminder_id, occurrence",
+                    params,
+                )
+                claimed |= {(int(r[0]), str(r[1])) for r in rows}
+            await tx.executemany(
+                "UPDATE reminders SET next_due_utc = ?, next_local_date = ? WHERE id = ? AND next_due_utc = ?",
+                [(to_utc_text(c.advance_to.due_utc), c.advance_to.local_date.isoformat(), c.due.reminder.id,
+                  to_utc_text(c.due.due_utc)) for c in claims if c.advance_to is not None],
+            )  # fmt: skip
+            await tx.executemany(
+                "UPDATE reminders SET snooze_due_utc = NULL, snooze_local_date = NULL"
+                " WHERE id = ? AND snooze_due_utc = ?",
+                [(c.due.reminder.id, to_utc_text(c.due.due_utc)) for c in claims if c.due.snooze],
+            )
+        to_send = {(c.due.reminder.id, c.due.occurrence) for c in claims if c.status == "sending"}
+        return claimed & to_send
+
+    async def mark(self, results: Iterable[tuple[int, str, str]]) -> None:
+        """Final status of claimed occurrences: (reminder_id, occurrence, 'sent' | 'failed')."""
+        stamp = utc_now_iso()
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE deliveries SET status = ?, updated_at = ? WHERE reminder_id = ? AND occurrence = ?",
+                [(status, stamp, rid, occ) for rid, occ, status in results],
+            )
+
+    async def unfinished(self, channel: str) -> list[tuple[int, str, datetime]]:
+        """Occurrences claimed but never marked for one channel: the process stopped mid-send."""
+        rows = await self.db.fetch_all(
+            "SELECT d.reminder_id, d.occurrence, d.due_utc FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+            " JOIN users u ON u.id = r.user_id WHERE d.status = 'sending' AND u.channel = ?",
+            (channel,),
+        )
+        return [(int(r[0]), str(r[1]), from_utc_text(r[2])) for r in rows]
+
+    async def delivery_status(self, reminder_id: int, occurrence: str) -> str | None:
+        row = await self.db.fetch_one(
+            "SELECT status FROM deliveries WHERE reminder_id = ? AND occurrence = ?", (reminder_id, occurrence)
+        )
+        return str(row[0]) if row else None
+
+    async def reminder_owner(self, reminder_id: int) -> tuple[Reminder, StoredUser] | None:
+        row = await self.db.fetch_one(
+            "SELECT r.*, u.id AS u_id, u.channel, u.chat_id, u.language, u.timezone, u.created_at, u.active,"
+            " u.weekly_target FROM reminders r JOIN users u ON u.id = r.user_id WHERE r.id = ?",
+            (reminder_id,),
+        )
+        return (_reminder(row), _joined_user(row)) if row else None
+
+    # --- uploads and streaks ------------------------------------------------------------
+
+    async def add_uploads(self, user_id: int, day: date, count: int) -> int:
+        """Add `count` uploads to a local day; returns the day's total."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO uploads (user_id, local_date, count) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, local_date) DO UPDATE SET count = count + excluded.count",
+                (user_id, day.isoformat(), count),
+            )
+            await tx.execute("DELETE FROM rest_days WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat()))
+            row = await tx.fetch_one(
+                "SELECT count FROM uploads WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat())
+            )
+        return int(row[0]) if row else count
+
+    async def upload_counts(self, user_id: int) -> dict[date, int]:
+        rows = await self.db.fetch_all("SELECT local_date, count FROM uploads WHERE user_id = ?", (user_id,))
+        return {date.fromisoformat(r[0]): int(r[1]) for r in rows if int(r[1]) > 0}
+
+    async def add_rest_day(self, user_id: int, day: date) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO rest_days (user_id, local_date) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (user_id, day.isoformat()),
+            )
+
+    async def is_rest_day(self, user_id: int, day: date) -> bool:
+        row = await self.db.fetch_one(
+            "SELECT 1 FROM rest_days WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat())
+        )
+        return row is not None
+
+    async def set_weekly_target(self, user_id: int, days: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET weekly_target = ? WHERE id = ?", (days, user_id))
+
+    async def weekly_target(self, user_id: int) -> int:
+        row = await self.db.fetch_one("SELECT weekly_target FROM users WHERE id = ?", (user_id,))
+        return int(row[0]) if row else 5
+
+    # --- weekly statistics --------------------------------------------------------------
+
+    async def save_week_stat(self, user_id: int, stat: WeekStat) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO weekly_stats (user_id, week_start, platform, downloads, earnings_cents)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, week_start, platform) DO UPDATE SET"
+                " downloads = excluded.downloads, earnings_cents = excluded.earnings_cents",
+                (user_id, stat.week_start.isoformat(), stat.platform, stat.downloads, stat.earnings_cents),
+            )
+
+    async def week_stats(self, user_id: int, since: date) -> list[WeekStat]:
+        rows = await self.db.fetch_all(
+            "SELECT week_start, platform, downloads, earnings_cents FROM weekly_stats"
+            " WHERE user_id = ? AND week_start >= ? ORDER BY week_start",
+            (user_id, since.isoformat()),
+        )
+        return [WeekStat(date.fromisoformat(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    # --- conversation state (multi-step flows survive restarts) ------------------------
+
+    async def get_state(self, user_id: int) -> tuple[str, dict[str, Any]] | None:
+        row = await self.db.fetch_one("SELECT state, data FROM conversation_state WHERE user_id = ?", (user_id,))
+        return (str(row[0]), dict(json.loads(row[1]))) if row else None
+
+    async def set_state(self, user_id: int, state: str, data: dict[str, Any]) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO conversation_state (user_id, state, data, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, data = excluded.data,"
+                " updated_at = excluded.updated_at",
+                (user_id, state, json.dumps(data), utc_now_iso()),
+            )
+
+    async def clear_state(self, user_id: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM conversation_state WHERE user_id = ?", (user_id,))
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _reminder(row: aiosqlite.Row) -> Reminder:
+    hour, minute = (int(p) for p in str(row["local_time"]).split(":"))
+    return Reminder(
+        id=int(row["id"]),
+        user_id=int(row["user_id"]),
+        kind=str(row["kind"]),
+        local_time=time(hour, minute),
+        weekday=row["weekday"],
+        enabled=bool(row["enabled"]),
+        paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
+        next_due_utc=from_utc_text(row["next_due_utc"]) if row["next_due_utc"] else None,
+        next_local_date=date.fromisoformat(row["next_local_date"]) if row["next_local_date"] else None,
+    )
+
+
+def _joined_user(row: aiosqlite.Row) -> StoredUser:
+    return user_from_row(row, id_column="u_id")
+
+
+def _chunks(items: list[Claim], size: int) -> Iterable[list[Claim]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
