@@ -63,7 +63,8 @@ async def run(users: int, per_user: int, profile: bool) -> None:
                 await services.close()
         assert stub.rejections == [], stub.rejections[:3]
         print(f"machine: {platform.machine()}, Python {platform.python_version()}")
-        print(f"{users} users x {per_user} questions = {total} answers in {elapsed:.2f} s: {total / elapsed:.0f} questions/s")
+        rate = total / elapsed
+        print(f"{users} users x {per_user} questions = {total} answers in {elapsed:.2f} s: {rate:.0f} questions/s")
 
 
 def main() -> None:
