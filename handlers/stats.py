@@ -20,7 +20,7 @@ WEEKS_SHOWN = 8
 MAX_DOWNLOADS = 1_000_000
 MAX_EARNINGS = Decimal(1_000_000)
 ASK_DOWNLOADS, ASK_EARNINGS = "stats_downloads", "stats_earnings"
-_NUMBER = re.compile(r"\d[\d.,]*")
+_NUMBER = re.compile(r"(?<![^\W\d_])\d[\d.,]*")  # not glued to a word: "kira2" is no number
 
 
 def platform_name(turn: Turn, platform: str) -> str:

@@ -103,7 +103,7 @@ class TelegramChannel:
         await app.bot.set_my_commands(commands)
         if self._reminders:
             self.dispatcher = ReminderDispatcher(
-                ReminderStore(self.services.db), CHANNEL, self._deliver, compose_reminder, self.services.clock
+                ReminderStore(self.services.db), CHANNEL, self._deliver, compose_reminder, lambda: self.services.clock()
             )
             self._runner = ReminderRunner(self.dispatcher)
             await self._runner.start()
