@@ -25,6 +25,29 @@ from bot.faq.content import Content, FaqEntry
 from bot.faq.normalize import STOPWORDS, PhraseTable, Stemmer, raw_tokens
 
 Outcome = Literal["answer", "suggest", "decline", "smalltalk"]
+# Words that only colour a greeting or thanks ("makasih banyak ya kak"): they make it no question.
+_CHAT_FILLERS = frozenset(
+    [
+        "banyak",
+        "ya",
+        "yaa",
+        "kak",
+        "sis",
+        "gan",
+        "min",
+        "bang",
+        "om",
+        "semua",
+        "semuanya",
+        "juga",
+        "lagi",
+        "deh",
+        "dong",
+        "ok",
+        "oke",
+        "sip",
+    ]
+)
 _Ints = NDArray[np.int32]
 _Floats = NDArray[np.float64]
 
@@ -33,9 +56,9 @@ _Floats = NDArray[np.float64]
 class Thresholds:
     """Decision points on the combined score (0..1); tuned with `kawan eval`."""
 
-    answer: float = 0.50
-    answer_margin: float = 0.06
-    sure: float = 0.78
+    answer: float = 0.44
+    answer_margin: float = 0.08
+    sure: float = 0.85
     suggest: float = 0.26
     suggestion_floor: float = 0.18
 
@@ -89,6 +112,9 @@ class FaqEngine:
     BEST_UNIT_SHARE = 0.55  # the rest of the score is whole-entry coverage
     ANSWER_WEIGHT = 0.15
     CORRECTED_WEIGHT = 0.6  # a repaired typo is weaker evidence than a word typed right
+    PAIR_WEIGHT = 0.5  # word order helps, but a rare pair like "wajib_tidak" must not outweigh real words
+    SHORT_UNKNOWN_WEIGHT = 0.5
+    UNKNOWN_WEIGHT = 1.3  # "naik level di mobile legends": words we never use are strong evidence of another topic
     MAX_SUGGESTIONS = 3
 
     def __init__(self, content: Content, thresholds: Thresholds | None = None) -> None:
@@ -98,6 +124,8 @@ class FaqEngine:
         self._slang = PhraseTable(content.slang)
         self._synonyms = PhraseTable(content.synonyms)
         self._smalltalk = {phrase: kind for kind, phrases in content.smalltalk.items() for phrase in phrases}
+        # small-talk phrases become one marker token each, so "terima kasih banyak" reads as thanks + filler
+        self._smalltalk_phrases = PhraseTable({phrase: f"smalltalk{kind}" for phrase, kind in self._smalltalk.items()})
 
         # Analyse every text once; the vocabulary (what stems may be) comes from all of them.
         unit_tokens: list[tuple[int, float, list[str]]] = []
@@ -148,7 +176,7 @@ class FaqEngine:
         self._answer_postings = _FlatPostings.build(self._term_ids, answer_terms)
         idf_squared = np.zeros(len(self._term_ids))
         for t, i in self._term_ids.items():
-            idf_squared[i] = self._idf.get(t, 0.0) ** 2
+            idf_squared[i] = self._term_weight(t) ** 2
         unit_norms = np.sqrt(self._unit_postings.sums_per_doc(idf_squared, len(unit_terms)))
         unit_weights = np.array([w for _e, w, _t in unit_terms])
         self._unit_scale = np.divide(unit_weights, unit_norms, out=np.zeros_like(unit_weights), where=unit_norms > 0)
@@ -173,11 +201,13 @@ class FaqEngine:
 
     def _correct(self, token: str) -> list[str]:
         """A known word for an unknown token: a close spelling, or two words run together."""
-        if token in self._known or token in self._slang or token in STOPWORDS or token.isdigit() or len(token) < 5:
+        if token in self._known or token in self._slang or token in STOPWORDS or token.isdigit() or len(token) < 4:
             return [token]
+        if token[-1] == token[-2] and token[:-1] in self._known:
+            return [token[:-1]]  # a doubled last letter: "gigg", "pastii"
         if self._stemmer.stem(token) != token:
             return [token]  # an affixed form of a word we know
-        limit = 1 if len(token) < 8 else 2
+        limit = 1 if len(token) < 8 else 2  # four-letter words get one edit too: "lvel", "rumh"
         # most typos keep the first letter; requiring it avoids "rendang" -> "mending"
         candidates = self._vocab_by_initial.get(token[0], [])
         best = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
@@ -206,14 +236,13 @@ class FaqEngine:
         return self._analyze(question)[0]
 
     def _smalltalk_kind(self, tokens: list[str]) -> str | None:
+        """The kind of chat when the message is only greetings, thanks, goodbyes or filler; else None."""
         if not tokens:
             return "nonsense"
-        text = " ".join(tokens)
-        if text in self._smalltalk:
-            return self._smalltalk[text]
-        content_words = [t for t in tokens if t not in STOPWORDS]
-        kinds = {self._smalltalk[t] for t in content_words if t in self._smalltalk}
-        if kinds and all(t in self._smalltalk for t in content_words):
+        marked = self._smalltalk_phrases.apply(tokens)
+        kinds = {t.removeprefix("smalltalk") for t in marked if t.startswith("smalltalk")}
+        rest = [t for t in marked if not t.startswith("smalltalk") and t not in STOPWORDS and t not in _CHAT_FILLERS]
+        if kinds and not rest:
             return sorted(kinds)[0]
         return None
 
@@ -244,18 +273,22 @@ class FaqEngine:
             normalized=normalized,
         )
 
+    def _term_weight(self, term: str) -> float:
+        """The weight of a term the FAQ uses (0 for others), on both sides of the comparison."""
+        idf = self._idf.get(term, 0.0)
+        return idf * self.PAIR_WEIGHT if "_" in term else idf
+
     def _query_weight(self, term: str) -> float:
         """IDF for a term the FAQ uses; for others, how strongly they pull a question away from the FAQ.
 
         Everyday words ("kereta", "balita") count in full like any word the FAQ does not use: the
         everyday word list only keeps the typo corrector from turning them into topic words.
         """
-        idf = self._idf.get(term)
-        if idf is not None:
-            return idf
-        if "_" in term:
-            return 0.0  # an unseen word pair says nothing beyond its two words
-        return self._unknown_idf  # a word the FAQ never uses pulls the question away from it
+        if term in self._idf or "_" in term:
+            return self._term_weight(term)  # an unseen word pair says nothing beyond its two words
+        if len(term) <= 3:
+            return self._unknown_idf * self.SHORT_UNKNOWN_WEIGHT  # chat shorthand we do not know: noise, not topic
+        return self._unknown_idf * self.UNKNOWN_WEIGHT  # a word the FAQ never uses pulls the question away
 
     def rank(self, tokens: list[str], guessed: frozenset[str] = frozenset(), top: int = 8) -> list[tuple[int, float]]:
         """The `top` entries with their combined score, best first; `guessed` tokens came from typo repair."""
