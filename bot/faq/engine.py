@@ -59,6 +59,7 @@ class Thresholds:
     answer: float = 0.44
     answer_margin: float = 0.08
     sure: float = 0.85
+    sure_margin: float = 0.04  # even a very good match needs some lead: "level" fits Shutterstock and Fiverr
     suggest: float = 0.26
     suggestion_floor: float = 0.18
 
@@ -261,7 +262,8 @@ class FaqEngine:
             return Match(question, "decline", None, round(score, 4), normalized=normalized)
         best_index, best = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        confident = best >= th.sure or (best >= th.answer and best - second >= th.answer_margin)
+        lead = best - second
+        confident = (best >= th.sure and lead >= th.sure_margin) or (best >= th.answer and lead >= th.answer_margin)
         others = [self.entries[i].id for i, s in ranked[1:] if s >= th.suggestion_floor]
         limit = self.MAX_SUGGESTIONS if confident else self.MAX_SUGGESTIONS - 1
         return Match(
