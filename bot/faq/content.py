@@ -106,6 +106,12 @@ def check_content(folder: Path) -> tuple[Content | None, list[str]]:
             elif rel == entry.id:
                 problems.append(f"{file_name}: {entry.id}: related lists the entry itself")
     slang = _load_pairs(folder / "lexicon" / "slang.tsv", problems)
+    for source, target in slang.items():
+        chained = [word for word in target.split() if word in slang and word != source]
+        if chained:
+            problems.append(
+                f"slang.tsv: {source!r} -> {target!r}: {chained[0]!r} is itself a key; write its final form"
+            )
     synonyms = _load_pairs(folder / "lexicon" / "synonyms.tsv", problems)
     smalltalk = _load_smalltalk(folder / "smalltalk.yaml", problems)
     words = _load_words(folder / "lexicon" / "words-id.txt")

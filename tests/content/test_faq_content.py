@@ -143,3 +143,13 @@ def test_content_check_names_an_unknown_field(tmp_path: Path) -> None:
     )
     _, problems = check_content(tmp_path)
     assert "a.yaml: x: unknown field(s) alternate (a typo?)" in problems
+
+
+def test_content_check_refuses_slang_that_maps_to_another_slang_key(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "c")
+    with (tmp_path / "c" / "lexicon" / "slang.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("zzgmn\tgmn\n")
+    _, problems = check_content(tmp_path / "c")
+    assert any(p.startswith("slang.tsv: 'zzgmn'") and "'gmn' is itself a key" in p for p in problems)
