@@ -22,7 +22,6 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.reminders.schedule import to_utc_text
-from bot.storage import Database
 from bot.storage.migrations import MIGRATIONS
 from tests.telegram_stub import DEFAULT_TOKEN
 
@@ -63,7 +62,6 @@ from pathlib import Path
 async def main():
     settings = Settings(token=sys.argv[1], base_url=sys.argv[2], db_path=Path(sys.argv[3]))
     channel = TelegramChannel(settings, build_engine(settings))
-    channel._runner_interval = 3600
     await channel.app.initialize()
     await channel._post_init(channel.app)  # services, commands, reminder recovery and first tick scheduled
     ready = time.perf_counter() - start
@@ -86,7 +84,7 @@ def start_stub() -> tuple[subprocess.Popen[str], str]:
     return stub, stub.stdout.readline().strip()
 
 
-async def dispatch(db_path: Path, base_url: str, rate_limited: bool) -> tuple[int, float]:
+async def dispatch(db_path: Path, base_url: str, rate_limited: bool, connections: int = 16) -> tuple[int, float]:
     from bot.channels.telegram import TelegramChannel
     from bot.config import Settings
     from bot.reminders.dispatcher import ReminderDispatcher
@@ -97,11 +95,13 @@ async def dispatch(db_path: Path, base_url: str, rate_limited: bool) -> tuple[in
     settings = Settings(token=DEFAULT_TOKEN, base_url=base_url, db_path=db_path)
     engine = build_engine(settings)
     services = await open_services(settings, engine)
-    channel = TelegramChannel(settings, engine, services, rate_limit=rate_limited, reminders=False)
+    channel = TelegramChannel(
+        settings, engine, services, rate_limit=rate_limited, reminders=False, connections=connections
+    )
     await channel.app.initialize()
     await channel._post_init(channel.app)
     dispatcher = ReminderDispatcher(
-        ReminderStore(services.db), "telegram", channel._deliver, compose, lambda: NOW, concurrency=64
+        ReminderStore(services.db), "telegram", channel._deliver, compose, lambda: NOW, concurrency=connections
     )
     start = time.perf_counter()
     report = await dispatcher.tick()

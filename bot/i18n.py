@@ -45,6 +45,12 @@ def translations(language: str) -> NullTranslations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+@cache
+def translator(language: str) -> Translator:
+    """A shared Translator per language, for hot paths that would otherwise build one per message."""
+    return Translator(language)
+
+
 class Translator:
     """Gettext and Babel formatting bound to one language."""
 

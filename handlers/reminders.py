@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.messages import Button, Reply, rows
 from bot.reminders.schedule import ZONE_NAMES, ZONES, local_today, parse_time, parse_weekday, zone_for
 from bot.reminders.streak import is_overworking, milestone_reached, streak_status
@@ -238,7 +238,7 @@ async def action(turn: Turn, arg: str) -> list[Reply]:
 
 def compose(due: DueReminder) -> Reply:
     """The message a due reminder sends (built without a Turn: there is no incoming message)."""
-    t = Translator(due.user.language)
+    t = translator(due.user.language)
     if due.reminder.kind == UPLOAD:
         text = t.gettext(
             "⏰ Time to upload! Have you uploaded today? A little, regularly, beats a lot at once. "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,7 +24,9 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram_render import OutgoingMessage, render
 from bot.config import Settings
 from bot.faq.engine import FaqEngine
@@ -39,8 +42,14 @@ from handlers.commands import command_descriptions
 from handlers.reminders import compose as compose_reminder
 
 log = logging.getLogger(__name__)
+# We call sendMessage through `do_api_request` on purpose (see `_send_one`); PTB nudges towards the
+# typed method with a warning, which would otherwise be printed for every process.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 CHANNEL = "telegram"
 SEND_ATTEMPTS = 3
+# httpcore scans every pooled connection (with socket calls) for each request, so a big pool costs
+# more per message than it gains; measured with bench/reminders_load.py and bench/telegram_throughput.py.
+CONNECTIONS = 16
 SOMETHING_WENT_WRONG = _("Sorry, something went wrong on my side. Please try again.")
 GROUPS_NOT_SUPPORTED = _("I only chat in private. Open a private chat with me and send /start 🙂")
 
@@ -58,7 +67,9 @@ class TelegramChannel:
         *,
         rate_limit: bool = True,
         reminders: bool = True,
+        connections: int = CONNECTIONS,
     ) -> None:
+        self._connections = connections
         self.settings = settings
         self._rate_limit = rate_limit  # off only in benchmarks that measure Kawan, not Telegram's limits
         self._reminders = reminders
@@ -80,7 +91,8 @@ class TelegramChannel:
             .base_url(self.settings.base_url)
             .base_file_url(self.settings.base_url.replace("/bot", "/file/bot"))
             .concurrent_updates(True)
-            .connection_pool_size(64)
+            .request(AiohttpRequest(self._connections))
+            .get_updates_request(AiohttpRequest(1, read_timeout=30.0))
             .post_init(self._post_init)
             .post_shutdown(self._post_shutdown)
         )
@@ -179,11 +191,11 @@ class TelegramChannel:
         return True
 
     async def _send_one(self, chat_id: int, message: OutgoingMessage) -> None:
-        await _with_retries(
-            lambda: self.app.bot.send_message(
-                chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=message.keyboard
-            )
-        )
+        params: dict[str, object] = {"chat_id": chat_id, "text": message.html, "parse_mode": ParseMode.HTML}
+        if message.keyboard is not None:
+            params["reply_markup"] = message.keyboard
+        # the raw call: we never use the sent Message, and building one costs more than the send itself
+        await _with_retries(lambda: self.app.bot.do_api_request("sendMessage", api_kwargs=params))
 
     async def _send_photo(self, chat_id: int, reply: Reply) -> None:
         assert reply.image is not None
