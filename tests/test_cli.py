@@ -82,3 +82,15 @@ def test_eval_prints_the_four_figures(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for figure in ("top-1:", "top-3:", "out-of-scope declined:", "confidently-wrong:"):
         assert figure in result.stdout
+
+
+def test_content_gaps_lists_what_the_bot_could_not_answer(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    script = "resep rendang padang\nresep rendang padang\nlevel\n"
+    chat = kawan("chat", stdin=script, env={"KAWAN_DB": str(db)})
+    assert chat.returncode == 0, chat.stderr
+    result = kawan("content", "gaps", env={"KAWAN_DB": str(db)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert "2" in lines[0] and "resep rendang padang" in lines[0] and "decline" in lines[0]
+    assert any("level" in line and "suggest" in line for line in lines[1:])

@@ -95,7 +95,8 @@ class _FlatPostings:
 
     @classmethod
     def build(cls, term_ids: dict[str, int], documents: list[set[str]]) -> _FlatPostings:
-        flat = [term_ids[t] for terms in documents for t in terms]
+        lookup = term_ids.__getitem__
+        flat = [lookup(t) for terms in documents for t in terms]
         terms = np.fromiter(flat, dtype=np.int32, count=len(flat))
         docs = np.repeat(np.arange(len(documents), dtype=np.int32), [len(d) for d in documents])
         order = np.argsort(terms, kind="stable")  # stable: documents stay ascending within a term
@@ -131,6 +132,7 @@ class FaqEngine:
         # Analyse every text once; the vocabulary (what stems may be) comes from all of them.
         unit_tokens: list[tuple[int, float, list[str]]] = []
         answer_tokens: list[list[str]] = []
+        answer_words: set[str] = set()
         surface: Counter[str] = Counter()
         for index, entry in enumerate(self.entries):
             for kind, text in self._entry_units(entry):
@@ -138,12 +140,13 @@ class FaqEngine:
                 surface.update(tokens)
                 unit_tokens.append((index, self.UNIT_WEIGHTS[kind], tokens))
             tokens = self._content_tokens(entry.answer)
-            surface.update(tokens)
+            answer_words.update(tokens)  # answers widen the vocabulary; only phrasings' counts matter
             answer_tokens.append(tokens)
 
-        self._stemmer = Stemmer(surface)
-        self._stem_of = {word: self._stemmer.stem(word) for word in surface}
-        self._known = frozenset(surface) | frozenset(self._smalltalk) | content.common_words
+        vocabulary = answer_words.union(surface)
+        self._stemmer = Stemmer(vocabulary)
+        self._stem_of = {word: self._stemmer.stem(word) for word in vocabulary}
+        self._known = frozenset(vocabulary) | frozenset(self._smalltalk) | content.common_words
         self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)
         for word, _count in surface.most_common():  # most frequent first: ties go to the common word
             if len(word) >= 3 and not word.isdigit():

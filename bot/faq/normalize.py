@@ -156,37 +156,53 @@ def _unleet(token: str) -> str:
 
 
 class PhraseTable:
-    """Longest-first replacement of listed phrases ("a b" -> "c d") in a token list."""
+    """Longest-first replacement of listed phrases ("a b" -> "c d") in a token list.
+
+    Most entries are single words, looked up directly; only a word that starts a longer phrase
+    tries that phrase's lengths. This runs over every text at index time, so it is kept lean.
+    """
 
     def __init__(self, table: Mapping[str, str]) -> None:
-        self._table = dict(table)
-        self._max_len = max((len(k.split()) for k in self._table), default=1)
-        self._first_words = frozenset(k.split()[0] for k in self._table)
+        self._table = {key: tuple(value.split()) for key, value in table.items()}
+        self._single = {key: value for key, value in self._table.items() if " " not in key}
+        lengths: dict[str, set[int]] = {}
+        for key in self._table:
+            words = key.split()
+            if len(words) > 1:
+                lengths.setdefault(words[0], set()).add(len(words))
+        self._lengths = {word: tuple(sorted(sizes, reverse=True)) for word, sizes in lengths.items()}
+        self._starts = frozenset(self._single) | frozenset(self._lengths)
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self._table
 
     def apply(self, tokens: list[str]) -> list[str]:
-        first_words = self._first_words
-        if first_words.isdisjoint(tokens):
+        if self._starts.isdisjoint(tokens):
             return tokens
+        starts = self._starts
         out: list[str] = []
-        i = 0
-        while i < len(tokens):
-            if tokens[i] in first_words:
-                for size in range(min(self._max_len, len(tokens) - i), 0, -1):
-                    replacement = self._table.get(" ".join(tokens[i : i + size]))
-                    if replacement is not None:
-                        out.extend(replacement.split())
-                        i += size
-                        break
-                else:
-                    out.append(tokens[i])
-                    i += 1
-            else:
+        i, n = 0, len(tokens)
+        while i < n:
+            if tokens[i] not in starts:
                 out.append(tokens[i])
                 i += 1
+                continue
+            replacement, used = self._longest_at(tokens, i, n)
+            if replacement is None:
+                out.append(tokens[i])
+            else:
+                out.extend(replacement)
+            i += used
         return out
+
+    def _longest_at(self, tokens: list[str], i: int, n: int) -> tuple[tuple[str, ...] | None, int]:
+        """The replacement of the longest listed phrase starting at `i`, and how many tokens it covers."""
+        for size in self._lengths.get(tokens[i], ()):
+            if i + size <= n:
+                replacement = self._table.get(" ".join(tokens[i : i + size]))
+                if replacement is not None:
+                    return replacement, size
+        return self._single.get(tokens[i]), 1
 
 
 class Stemmer:
