@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -95,9 +95,8 @@ class _FlatPostings:
 
     @classmethod
     def build(cls, term_ids: dict[str, int], documents: list[set[str]]) -> _FlatPostings:
-        lookup = term_ids.__getitem__
-        flat = [lookup(t) for terms in documents for t in terms]
-        terms = np.fromiter(flat, dtype=np.int32, count=len(flat))
+        count = sum(len(d) for d in documents)
+        terms = np.fromiter(map(term_ids.__getitem__, chain.from_iterable(documents)), dtype=np.int32, count=count)
         docs = np.repeat(np.arange(len(documents), dtype=np.int32), [len(d) for d in documents])
         order = np.argsort(terms, kind="stable")  # stable: documents stay ascending within a term
         starts = np.searchsorted(terms[order], np.arange(len(term_ids) + 1)).astype(np.int32)
@@ -105,6 +104,21 @@ class _FlatPostings:
 
     def get(self, term_id: int) -> _Ints:
         return self.docs[self.starts[term_id] : self.starts[term_id + 1]]
+
+
+class _StemTable(dict[str, str]):
+    """Stems of the content vocabulary, filler words mapped to ""; other words are stemmed on the fly.
+
+    A plain `map(table.__getitem__, tokens)` then runs at C speed at index time. Words outside the
+    vocabulary (from users) are not stored, so nothing grows with what people type.
+    """
+
+    def __init__(self, stemmer: Stemmer, vocabulary: set[str]) -> None:
+        super().__init__((word, "" if word in STOPWORDS else stemmer.stem(word)) for word in vocabulary)
+        self._stemmer = stemmer
+
+    def __missing__(self, word: str) -> str:
+        return "" if word in STOPWORDS else self._stemmer.stem(word)
 
 
 class FaqEngine:
@@ -133,19 +147,17 @@ class FaqEngine:
         unit_tokens: list[tuple[int, float, list[str]]] = []
         answer_tokens: list[list[str]] = []
         answer_words: set[str] = set()
-        surface: Counter[str] = Counter()
         for index, entry in enumerate(self.entries):
             for kind, text in self._entry_units(entry):
-                tokens = self._content_tokens(text)
-                surface.update(tokens)
-                unit_tokens.append((index, self.UNIT_WEIGHTS[kind], tokens))
+                unit_tokens.append((index, self.UNIT_WEIGHTS[kind], self._content_tokens(text)))
             tokens = self._content_tokens(entry.answer)
             answer_words.update(tokens)  # answers widen the vocabulary; only phrasings' counts matter
             answer_tokens.append(tokens)
 
+        surface = Counter(chain.from_iterable(tokens for _e, _w, tokens in unit_tokens))
         vocabulary = answer_words.union(surface)
         self._stemmer = Stemmer(vocabulary)
-        self._stem_of = {word: self._stemmer.stem(word) for word in vocabulary}
+        self._stem_of = _StemTable(self._stemmer, vocabulary)
         self._known = frozenset(vocabulary) | frozenset(self._smalltalk) | content.common_words
         self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)
         for word, _count in surface.most_common():  # most frequent first: ties go to the common word
@@ -170,7 +182,7 @@ class FaqEngine:
         self._indexed_entries, self._unit_starts = np.unique(self._unit_entry, return_index=True)
 
         # Answers add single stems only: their word pairs are many and say little.
-        answer_terms = [{self._stem_of[t] for t in tokens if t not in STOPWORDS} for tokens in answer_tokens]
+        answer_terms = [set(map(self._stem_of.__getitem__, tokens)) - {""} for tokens in answer_tokens]
         self._term_ids: dict[str, int] = {t: i for i, t in enumerate(df)}
         for terms in answer_terms:
             for t in terms:
@@ -199,8 +211,7 @@ class FaqEngine:
         return self._synonyms.apply(self._slang.apply(raw_tokens(text)))
 
     def _terms_from_tokens(self, tokens: list[str]) -> list[str]:
-        stem_of = self._stem_of
-        stems = [stem_of.get(t) or self._stemmer.stem(t) for t in tokens if t not in STOPWORDS]
+        stems = [stem for stem in map(self._stem_of.__getitem__, tokens) if stem]
         return stems + [f"{a}_{b}" for a, b in pairwise(stems)]
 
     def _correct(self, token: str) -> list[str]:
