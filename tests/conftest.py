@@ -60,3 +60,12 @@ class ChatDriver:
 @pytest.fixture
 def chat(services: Services) -> ChatDriver:
     return ChatDriver(Conversation(services))
+
+
+def content_folder(root: Path, **faq_files: str) -> Path:
+    """A minimal content folder (one category, `mulai`) with the given FAQ files, for content-check tests."""
+    (root / "faq").mkdir(parents=True)
+    (root / "categories.yaml").write_text("categories:\n  mulai: Mulai\n")
+    for name, text in faq_files.items():
+        (root / "faq" / f"{name}.yaml").write_text(text)
+    return root

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from tests.conftest import content_folder
 
 
 def kawan(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -61,11 +62,12 @@ def test_content_check_passes_on_the_shipped_content() -> None:
 
 
 def test_content_check_exits_1_with_one_line_per_problem(tmp_path: Path) -> None:
-    (tmp_path / "faq").mkdir()
-    (tmp_path / "categories.yaml").write_text("categories:\n  mulai: Mulai\n")
-    (tmp_path / "faq" / "x.yaml").write_text(
-        "entries:\n  - id: Bad Id\n    category: nope\n    question: q\n    alternates: [a]\n"
-        "    answer: a\n    related: [ghost, other]\n    source: s\n    reviewed: 2026-11-22\n"
+    content_folder(
+        tmp_path,
+        x=(
+            "entries:\n  - id: Bad Id\n    category: nope\n    question: q\n    alternates: [a]\n"
+            "    answer: a\n    related: [ghost, other]\n    source: s\n    reviewed: 2026-11-22\n"
+        ),
     )
     result = kawan("content", "check", env={"KAWAN_CONTENT": str(tmp_path)})
     assert result.returncode == 1

@@ -10,6 +10,7 @@ import yaml
 
 from bot import PROJECT_ROOT
 from bot.faq.content import FaqEntry, check_content
+from tests.conftest import content_folder
 
 SHARED = PROJECT_ROOT.parent / "shared"
 INVENTORY = SHARED / "spec" / "faq-inventory.yaml"
@@ -107,8 +108,7 @@ def test_the_known_fotolia_error_is_corrected(entries: dict[str, FaqEntry]) -> N
 
 
 def test_content_check_reports_a_duplicate_phrasing_and_a_broken_yaml(tmp_path: Path) -> None:
-    (tmp_path / "faq").mkdir()
-    (tmp_path / "categories.yaml").write_text("categories:\n  mulai: Mulai\n")
+    content_folder(tmp_path)
     entry = (
         "  - id: {id}\n    category: mulai\n    question: Pertanyaan {id}\n"
         "    alternates: [sama persis, b{id}, c{id}, d{id}, e{id}, f{id}]\n"
@@ -124,22 +124,24 @@ def test_content_check_reports_a_duplicate_phrasing_and_a_broken_yaml(tmp_path: 
 
 
 def test_content_check_rejects_markup_that_would_break_rendering(tmp_path: Path) -> None:
-    (tmp_path / "faq").mkdir()
-    (tmp_path / "categories.yaml").write_text("categories:\n  mulai: Mulai\n")
-    (tmp_path / "faq" / "a.yaml").write_text(
-        "entries:\n  - id: x\n    category: mulai\n    question: q\n    alternates: [a, b, c, d, e, f]\n"
-        "    answer: 'pakai <b>tebal</b>'\n    related: [y, z]\n    source: s\n    reviewed: 2026-11-22\n"
+    content_folder(
+        tmp_path,
+        a=(
+            "entries:\n  - id: x\n    category: mulai\n    question: q\n    alternates: [a, b, c, d, e, f]\n"
+            "    answer: 'pakai <b>tebal</b>'\n    related: [y, z]\n    source: s\n    reviewed: 2026-11-22\n"
+        ),
     )
     _, problems = check_content(tmp_path)
     assert any("x: answer contains '<' or '>'" in p for p in problems)
 
 
 def test_content_check_names_an_unknown_field(tmp_path: Path) -> None:
-    (tmp_path / "faq").mkdir()
-    (tmp_path / "categories.yaml").write_text("categories:\n  mulai: Mulai\n")
-    (tmp_path / "faq" / "a.yaml").write_text(
-        "entries:\n  - id: x\n    category: mulai\n    question: q\n    alternates: [a, b, c, d, e, f]\n"
-        "    alternate: [typo]\n    answer: a\n    related: [y, z]\n    source: s\n    reviewed: 2026-11-22\n"
+    content_folder(
+        tmp_path,
+        a=(
+            "entries:\n  - id: x\n    category: mulai\n    question: q\n    alternates: [a, b, c, d, e, f]\n"
+            "    alternate: [typo]\n    answer: a\n    related: [y, z]\n    source: s\n    reviewed: 2026-11-22\n"
+        ),
     )
     _, problems = check_content(tmp_path)
     assert "a.yaml: x: unknown field(s) alternate (a typo?)" in problems

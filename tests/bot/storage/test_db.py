@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -10,18 +11,21 @@ from bot.storage import Database
 from bot.storage.migrations import MIGRATIONS
 
 
-async def test_migrations_bring_an_empty_database_to_the_latest_version(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
-    try:
-        assert await db.schema_version() == len(MIGRATIONS)
-        tables = {r["name"] for r in await db.fetch_all("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"users", "unanswered", "feedback"} <= tables
-        mode = await db.fetch_one("PRAGMA journal_mode")
-        assert mode is not None and mode[0] == "wal"
-        fk = await db.fetch_one("PRAGMA foreign_keys")
-        assert fk is not None and fk[0] == 1
-    finally:
-        await db.close()
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "k.db")
+    yield database
+    await database.close()
+
+
+async def test_migrations_bring_an_empty_database_to_the_latest_version(db: Database) -> None:
+    assert await db.schema_version() == len(MIGRATIONS)
+    tables = {r["name"] for r in await db.fetch_all("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"users", "unanswered", "feedback"} <= tables
+    mode = await db.fetch_one("PRAGMA journal_mode")
+    assert mode is not None and mode[0] == "wal"
+    fk = await db.fetch_one("PRAGMA foreign_keys")
+    assert fk is not None and fk[0] == 1
 
 
 async def test_an_existing_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
@@ -55,36 +59,26 @@ async def test_opening_twice_applies_nothing_new(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
-    try:
-        with pytest.raises(RuntimeError):
-            async with db.transaction() as tx:
-                await tx.execute(
-                    "INSERT INTO users (channel, chat_id, timezone, created_at) VALUES ('t', '1', 'UTC', 'x')"
-                )
-                raise RuntimeError("boom")
-        assert await db.get_user("t", "1") is None
-    finally:
-        await db.close()
+async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO users (channel, chat_id, timezone, created_at) VALUES ('t', '1', 'UTC', 'x')")
+            raise RuntimeError("boom")
+    assert await db.get_user("t", "1") is None
 
 
-async def test_deleting_a_user_removes_everything_about_them(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
-    try:
-        alice = await db.ensure_user("telegram", "1", "Asia/Jakarta")
-        bob = await db.ensure_user("telegram", "2", "Asia/Jakarta")
-        for user in (alice, bob):
-            await db.record_feedback(user.id, "burnout", True)
-            await db.record_unanswered(user.id, "resep rendang", "resep rendang", "decline")
-        assert await db.delete_user(alice.id)
-        assert await db.get_user("telegram", "1") is None
-        for table in ("feedback", "unanswered"):
-            rows = await db.fetch_all(f"SELECT user_id FROM {table}")
-            assert [r["user_id"] for r in rows] == [bob.id]
-        assert not await db.delete_user(alice.id)
-    finally:
-        await db.close()
+async def test_deleting_a_user_removes_everything_about_them(db: Database) -> None:
+    alice = await db.ensure_user("telegram", "1", "Asia/Jakarta")
+    bob = await db.ensure_user("telegram", "2", "Asia/Jakarta")
+    for user in (alice, bob):
+        await db.record_feedback(user.id, "burnout", True)
+        await db.record_unanswered(user.id, "resep rendang", "resep rendang", "decline")
+    assert await db.delete_user(alice.id)
+    assert await db.get_user("telegram", "1") is None
+    for table in ("feedback", "unanswered"):
+        rows = await db.fetch_all(f"SELECT user_id FROM {table}")
+        assert [r["user_id"] for r in rows] == [bob.id]
+    assert not await db.delete_user(alice.id)
 
 
 async def test_many_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None:
@@ -105,24 +99,16 @@ async def test_many_concurrent_writers_never_see_database_is_locked(tmp_path: Pa
         await second.close()
 
 
-async def test_ensure_user_is_idempotent(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
-    try:
-        a = await db.ensure_user("terminal", "me", "Asia/Jakarta")
-        b = await db.ensure_user("terminal", "me", "Asia/Makassar")
-        assert a.id == b.id and b.timezone == "Asia/Jakarta"
-    finally:
-        await db.close()
+async def test_ensure_user_is_idempotent(db: Database) -> None:
+    a = await db.ensure_user("terminal", "me", "Asia/Jakarta")
+    b = await db.ensure_user("terminal", "me", "Asia/Makassar")
+    assert a.id == b.id and b.timezone == "Asia/Jakarta"
 
 
-async def test_gaps_list_the_most_frequent_unanswered_questions(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
-    try:
-        for _ in range(3):
-            await db.record_unanswered(None, "cara wd paypal", "cara withdraw paypal", "decline")
-        await db.record_unanswered(None, "resep rendang", "resep rendang", "decline")
-        gaps = await db.top_gaps()
-        assert gaps[0][:2] == ("cara wd paypal", 3)
-        assert len(gaps) == 2
-    finally:
-        await db.close()
+async def test_gaps_list_the_most_frequent_unanswered_questions(db: Database) -> None:
+    for _ in range(3):
+        await db.record_unanswered(None, "cara wd paypal", "cara withdraw paypal", "decline")
+    await db.record_unanswered(None, "resep rendang", "resep rendang", "decline")
+    gaps = await db.top_gaps()
+    assert gaps[0][:2] == ("cara wd paypal", 3)
+    assert len(gaps) == 2
