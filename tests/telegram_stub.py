@@ -463,6 +463,8 @@ class TelegramStub:
         self.strict_ampersand = strict_ampersand
         self.calls: list[Call] = []
         self.rejections: list[Rejection] = []
+        self.webhook_url = ""
+        self.webhook_secret: str | None = None
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._lock = threading.RLock()
         self._updates: deque[JSONDict] = deque()
@@ -483,7 +485,12 @@ class TelegramStub:
         self._handlers: dict[str, Callable[[JSONDict], Any]] = {
             "getme": lambda _: dict(self.bot_user, can_join_groups=True, can_read_all_group_messages=False),
             "deletewebhook": self._delete_webhook,
-            "getwebhookinfo": lambda _: {"url": "", "has_custom_certificate": False, "pending_update_count": 0},
+            "getwebhookinfo": lambda _: {
+                "url": self.webhook_url,
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            },
+            "setwebhook": self._set_webhook,
             "setmycommands": self._set_my_commands,
             "getmycommands": lambda p: self.commands.get(self._commands_key(p), []),
             "deletemycommands": self._delete_my_commands,
@@ -756,6 +763,12 @@ class TelegramStub:
     def _record(self, method: str, params: JSONDict) -> None:
         with self._lock:
             self.calls.append(Call(method, params))
+
+    def _set_webhook(self, params: JSONDict) -> bool:
+        """Remember the webhook; the test then posts updates to the bot itself, as Telegram would."""
+        self.webhook_url = str(params.get("url", ""))
+        self.webhook_secret = params.get("secret_token")
+        return True
 
     def _dispatch(self, method: str, params: JSONDict) -> Any:
         key = method.lower()

@@ -11,6 +11,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Message, Update
 from telegram.constants import ChatType, ParseMode
@@ -218,13 +219,31 @@ class TelegramChannel:
             return "not modified" in str(exc).lower()
         return True
 
-    async def start(self, poll_timeout: int = 10) -> None:
-        """Start polling inside a running event loop (tests, benchmarks); `run` is for the command line."""
+    async def start(self, poll_timeout: int = 10, *, webhook: bool = False) -> None:
+        """Start inside a running event loop (tests, benchmarks); `run` is for the command line."""
         await self.app.initialize()
         await self._post_init(self.app)
         assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        if webhook:
+            await self.app.updater.start_webhook(**self._webhook_args())
+        else:
+            await self.app.updater.start_polling(
+                poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            )
         await self.app.start()
+
+    def _webhook_args(self) -> dict[str, Any]:
+        """Telegram posts to the public URL; a proxy forwards that path to our listen address and port."""
+        s = self.settings
+        assert s.webhook_url is not None
+        return {
+            "listen": s.webhook_listen,
+            "port": s.webhook_port,
+            "url_path": urlsplit(s.webhook_url).path.lstrip("/"),
+            "webhook_url": s.webhook_url,
+            "secret_token": s.webhook_secret,
+            "allowed_updates": Update.ALL_TYPES,
+        }
 
     async def stop(self) -> None:
         assert self.app.updater is not None
@@ -239,13 +258,7 @@ class TelegramChannel:
         """Long polling (or a webhook when configured) until SIGINT/SIGTERM; returns the exit code."""
         s = self.settings
         if s.webhook_url:
-            self.app.run_webhook(
-                listen=s.webhook_listen,
-                port=s.webhook_port,
-                webhook_url=s.webhook_url,
-                secret_token=s.webhook_secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            self.app.run_webhook(**self._webhook_args())
         else:
             self.app.run_polling(allowed_updates=Update.ALL_TYPES)
         return 0

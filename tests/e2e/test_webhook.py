@@ -1,0 +1,52 @@
+"""Webhook mode: Telegram posts updates to our path with the secret; others are turned away."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+import aiohttp
+
+from bot.channels.telegram import TelegramChannel
+from bot.faq.engine import FaqEngine
+from bot.services import open_services
+from tests.e2e.conftest import stub_settings
+from tests.telegram_stub import TelegramStub
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_receives_updates_with_the_secret_only(tmp_path: Path, engine: FaqEngine) -> None:
+    async with TelegramStub() as stub:
+        port = free_port()
+        settings = replace(
+            stub_settings(stub, tmp_path / "k.db"),
+            webhook_url="https://kawan.example.com/telegram",
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+            webhook_secret="s3cret-token",
+        )
+        services = await open_services(settings, engine)
+        channel = TelegramChannel(settings, engine, services)
+        await channel.start(webhook=True)
+        try:
+            assert stub.webhook_url == "https://kawan.example.com/telegram"
+            assert stub.webhook_secret == "s3cret-token"
+            update = {"update_id": 1, "message": stub.user_message(55, text="apa itu microstock")}
+            url = f"http://127.0.0.1:{port}/telegram"
+            async with aiohttp.ClientSession() as http:
+                async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as r:
+                    assert r.status == 403
+                secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+                async with http.post(url, json=update, headers=secret) as r:
+                    assert r.status == 200
+            [answer] = await stub.wait_for_messages(55, 1)
+            assert "royalti" in answer.text.lower()
+        finally:
+            await channel.stop()
+            await services.close()
