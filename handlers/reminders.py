@@ -114,7 +114,12 @@ async def overview(turn: Turn) -> list[Reply]:
         (Button(turn._("⏰ Set daily upload reminder"), "rem:up"),),
         (Button(turn._("📊 Set weekly statistics reminder"), "rem:st"),),
     ]
-    if any(r.enabled for r in reminders):
+    enabled = {r.kind for r in reminders if r.enabled}
+    if UPLOAD in enabled:
+        buttons.append((Button(turn._("🔕 Turn off upload reminder"), f"rem:off:{UPLOAD}"),))
+    if STATS in enabled:
+        buttons.append((Button(turn._("🔕 Turn off statistics reminder"), f"rem:off:{STATS}"),))
+    if enabled:
         buttons.append(
             (Button(turn._("😴 Pause a few days"), "rem:pause"), Button(turn._("🔕 Turn all off"), "rem:off"))
         )
@@ -169,9 +174,16 @@ async def set_stats(turn: Turn, weekday: int, at: time) -> list[Reply]:
     return [Reply(text, ((reminders_button(turn), menu_button(turn)),))]
 
 
-async def turn_off(turn: Turn) -> list[Reply]:
-    count = await store(turn).disable(turn.user.id)
-    text = turn._("All your reminders are off.") if count else turn._("You had no reminders switched on.")
+async def turn_off(turn: Turn, kind: str | None = None) -> list[Reply]:
+    count = await store(turn).disable(turn.user.id, kind)
+    if not count:
+        text = turn._("You had no reminders switched on.")
+    elif kind == UPLOAD:
+        text = turn._("Your upload reminder is off.")
+    elif kind == STATS:
+        text = turn._("Your statistics reminder is off.")
+    else:
+        text = turn._("All your reminders are off.")
     return [Reply(text, ((reminders_button(turn),),))]
 
 
@@ -229,7 +241,7 @@ async def action(turn: Turn, arg: str) -> list[Reply]:
             return await pause(turn, int(rest))
         return [Reply(turn._("Pause for how many days?"), pause_rows(turn), replace=True)]
     if what == "off":
-        return await turn_off(turn)
+        return await turn_off(turn, rest if rest in (UPLOAD, STATS) else None)
     return await overview(turn)
 
 

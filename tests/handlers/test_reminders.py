@@ -226,3 +226,15 @@ async def test_the_shutterstock_level_resets_with_the_new_year(chat: ChatDriver,
     services.clock = lambda: datetime(2027, 1, 6, 5, tzinfo=UTC)
     await chat.say("/statistik")
     assert "Shutterstock 2027: 0 download → Level 1" in chat.text()
+
+
+async def test_each_reminder_can_be_turned_off_on_its_own(chat: ChatDriver) -> None:
+    await chat.say("/pengingat upload 19:00")
+    await chat.say("/pengingat statistik senin 09:00")
+    await chat.say("/pengingat")
+    assert {"rem:off:upload", "rem:off:stats", "rem:off"} <= set(chat.actions())
+    await chat.press("rem:off:upload")
+    assert "upload" in chat.text().lower()
+    await chat.say("/pengingat")
+    assert "rem:off:upload" not in chat.actions() and "rem:off:stats" in chat.actions()
+    assert "Statistik mingguan: Senin 09.00 WIB" in chat.text() and "Upload harian: 19.00 WIB — mati" in chat.text()
