@@ -130,6 +130,7 @@ class FaqEngine:
     CORRECTED_WEIGHT = 0.6  # a repaired typo is weaker evidence than a word typed right
     PAIR_WEIGHT = 0.5  # word order helps, but a rare pair like "wajib_tidak" must not outweigh real words
     SHORT_UNKNOWN_WEIGHT = 0.5
+    NUMBER_WEIGHT = 0.5  # "25" is rarely the topic: "25 x 48 berapa" is not about Pomodoro
     UNKNOWN_WEIGHT = 1.3  # "naik level di mobile legends": words we never use are strong evidence of another topic
     MAX_SUGGESTIONS = 3
 
@@ -292,7 +293,9 @@ class FaqEngine:
     def _term_weight(self, term: str) -> float:
         """The weight of a term the FAQ uses (0 for others), on both sides of the comparison."""
         idf = self._idf.get(term, 0.0)
-        return idf * self.PAIR_WEIGHT if "_" in term else idf
+        if "_" in term:
+            return idf * self.PAIR_WEIGHT
+        return idf * self.NUMBER_WEIGHT if term.isdigit() else idf
 
     def _query_weight(self, term: str) -> float:
         """IDF for a term the FAQ uses; for others, how strongly they pull a question away from the FAQ.
@@ -302,7 +305,7 @@ class FaqEngine:
         """
         if term in self._idf or "_" in term:
             return self._term_weight(term)  # an unseen word pair says nothing beyond its two words
-        if len(term) <= 3:
+        if len(term) <= 3 or term.isdigit():
             return self._unknown_idf * self.SHORT_UNKNOWN_WEIGHT  # chat shorthand we do not know: noise, not topic
         return self._unknown_idf * self.UNKNOWN_WEIGHT  # a word the FAQ never uses pulls the question away
 
