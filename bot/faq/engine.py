@@ -213,7 +213,7 @@ class FaqEngine:
 
     def _terms_from_tokens(self, tokens: list[str]) -> list[str]:
         stems = [stem for stem in map(self._stem_of.__getitem__, tokens) if stem]
-        return stems + [f"{a}_{b}" for a, b in pairwise(stems)]
+        return stems + list(map("_".join, pairwise(stems)))
 
     def _correct(self, token: str) -> list[str]:
         """A known word for an unknown token: a close spelling, or two words run together."""
