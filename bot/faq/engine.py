@@ -89,6 +89,18 @@ class _FlatPostings:
     starts: _Ints
     terms: _Ints  # the term of each entry of `docs`
 
+    def regroup(self, group_of_doc: _Ints, n_groups: int) -> _FlatPostings:
+        """Postings of groups of documents (units -> entries), each (term, group) pair once."""
+        # Sorted by term, and groups never decrease within a term (units are stored by entry), so the
+        # keys are already sorted: dropping repeats is enough, no hashing or sorting needed.
+        keys = self.terms.astype(np.int64) * n_groups + group_of_doc[self.docs]
+        if len(keys):
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        terms = (keys // n_groups).astype(np.int32)
+        groups = (keys % n_groups).astype(np.int32)
+        starts = np.searchsorted(terms, np.arange(len(self.starts))).astype(np.int32)
+        return _FlatPostings(groups, starts, terms)
+
     def sums_per_doc(self, term_values: _Floats, n_docs: int) -> _Floats:
         """For every document, the sum of `term_values` over its terms."""
         return np.bincount(self.docs, weights=term_values[self.terms], minlength=n_docs).astype(np.float64)
@@ -167,34 +179,33 @@ class FaqEngine:
 
         unit_terms = [(e, w, set(self._terms_from_tokens(tokens))) for e, w, tokens in unit_tokens]
         unit_terms = [u for u in unit_terms if u[2]]
-        entry_terms: list[set[str]] = [set() for _ in self.entries]
-        for e, _w, terms in unit_terms:
-            entry_terms[e] |= terms
-        df: Counter[str] = Counter()
-        for terms in entry_terms:
-            df.update(terms)
-        n = max(len(self.entries), 1)
-        self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
-        self._unknown_idf = math.log(1 + n)
-
         # Units are stored grouped by entry, so a per-entry maximum is one `maximum.reduceat`.
         unit_terms.sort(key=lambda u: u[0])
+        unit_sets = [terms for _e, _w, terms in unit_terms]
         self._unit_entry = np.array([e for e, _w, _t in unit_terms], dtype=np.int32)
         self._indexed_entries, self._unit_starts = np.unique(self._unit_entry, return_index=True)
 
+        # Term ids: phrasing terms first (only they carry IDF), then stems found only in answers.
         # Answers add single stems only: their word pairs are many and say little.
         answer_terms = [set(map(self._stem_of.__getitem__, tokens)) - {""} for tokens in answer_tokens]
-        self._term_ids: dict[str, int] = {t: i for i, t in enumerate(df)}
-        for terms in answer_terms:
-            for t in terms:
-                self._term_ids.setdefault(t, len(self._term_ids))
-        self._unit_postings = _FlatPostings.build(self._term_ids, [terms for _e, _w, terms in unit_terms])
-        self._entry_postings = _FlatPostings.build(self._term_ids, entry_terms)
+        phrasing = dict.fromkeys(chain.from_iterable(unit_sets))
+        names = [*phrasing, *(set().union(*answer_terms) - phrasing.keys())]
+        self._phrasing_terms = len(phrasing)
+        self._term_ids: dict[str, int] = {t: i for i, t in enumerate(names)}
+        self._unit_postings = _FlatPostings.build(self._term_ids, unit_sets)
+        self._entry_postings = self._unit_postings.regroup(self._unit_entry, len(self.entries))
         self._answer_postings = _FlatPostings.build(self._term_ids, answer_terms)
-        idf_squared = np.zeros(len(self._term_ids))
-        for t, i in self._term_ids.items():
-            idf_squared[i] = self._term_weight(t) ** 2
-        unit_norms = np.sqrt(self._unit_postings.sums_per_doc(idf_squared, len(unit_terms)))
+
+        n = max(len(self.entries), 1)
+        df = np.bincount(self._entry_postings.terms, minlength=len(names))[: self._phrasing_terms]
+        self._unknown_idf = math.log(1 + n)
+        self._weights = np.zeros(len(names))
+        self._weights[: self._phrasing_terms] = np.log1p(n / df)
+        is_pair = np.fromiter(("_" in t for t in names), dtype=bool, count=len(names))
+        is_number = np.fromiter((t.isdigit() for t in names), dtype=bool, count=len(names))
+        self._weights[is_pair] *= self.PAIR_WEIGHT
+        self._weights[is_number] *= self.NUMBER_WEIGHT
+        unit_norms = np.sqrt(self._unit_postings.sums_per_doc(self._weights**2, len(unit_terms)))
         unit_weights = np.array([w for _e, w, _t in unit_terms])
         self._unit_scale = np.divide(unit_weights, unit_norms, out=np.zeros_like(unit_weights), where=unit_norms > 0)
 
@@ -290,21 +301,17 @@ class FaqEngine:
             normalized=normalized,
         )
 
-    def _term_weight(self, term: str) -> float:
-        """The weight of a term the FAQ uses (0 for others), on both sides of the comparison."""
-        idf = self._idf.get(term, 0.0)
-        if "_" in term:
-            return idf * self.PAIR_WEIGHT
-        return idf * self.NUMBER_WEIGHT if term.isdigit() else idf
-
     def _query_weight(self, term: str) -> float:
-        """IDF for a term the FAQ uses; for others, how strongly they pull a question away from the FAQ.
+        """The weight of a term the FAQ's phrasings use; for others, how strongly they pull a question away.
 
         Everyday words ("kereta", "balita") count in full like any word the FAQ does not use: the
         everyday word list only keeps the typo corrector from turning them into topic words.
         """
-        if term in self._idf or "_" in term:
-            return self._term_weight(term)  # an unseen word pair says nothing beyond its two words
+        term_id = self._term_ids.get(term)
+        if term_id is not None and term_id < self._phrasing_terms:
+            return float(self._weights[term_id])
+        if "_" in term:
+            return 0.0  # an unseen word pair says nothing beyond its two words
         if len(term) <= 3 or term.isdigit():
             return self._unknown_idf * self.SHORT_UNKNOWN_WEIGHT  # chat shorthand we do not know: noise, not topic
         return self._unknown_idf * self.UNKNOWN_WEIGHT  # a word the FAQ never uses pulls the question away

@@ -9,8 +9,6 @@ from collections.abc import Iterable, Mapping
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"\d")
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
-_REDUP_RE = re.compile(r"\b([a-z]{2,})2\b")
-_HYPHEN_REDUP_RE = re.compile(r"\b([a-z]{2,})-\1\b")
 _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t"})
 _HAS_LETTER_AND_DIGIT = re.compile(r"(?=.*[a-z])(?=.*\d)")
 # Tokens with digits that mean something as they are (forms, levels, brand names).
@@ -139,19 +137,20 @@ def raw_tokens(text: str) -> list[str]:
     text = fold(text)
     if _REPEAT_RE.search(text):
         text = _REPEAT_RE.sub(r"\1", text)  # "bangettt" -> "banget"
-    if "-" in text:
-        text = _HYPHEN_REDUP_RE.sub(r"\1", text)  # "ibu-ibu" -> "ibu"
-    if "2" in text:
-        text = _REDUP_RE.sub(r"\1", text)  # "ibu2" -> "ibu"
     tokens = _TOKEN_RE.findall(text)
     if _DIGIT_RE.search(text):
         tokens = [t if t.isalpha() else _unleet(t) for t in tokens]
+    if "-" in text:
+        # "ibu-ibu" split into "ibu ibu": a reduplication means the word once
+        tokens = [t for i, t in enumerate(tokens) if i == 0 or t != tokens[i - 1]]
     return tokens
 
 
 def _unleet(token: str) -> str:
     if token in _KEEP_DIGITS or token[0].isdigit() or not _HAS_LETTER_AND_DIGIT.match(token):
         return token
+    if token[-1] == "2" and len(token) > 2 and token[:-1].isalpha():
+        return token[:-1]  # "ibu2" -> "ibu": the 2 marks a reduplicated word
     return token.translate(_LEET)  # "s4y4" -> "saya"; "level2" is left to the slang list
 
 
