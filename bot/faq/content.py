@@ -39,6 +39,7 @@ class Content:
     synonyms: dict[str, str]
     smalltalk: dict[str, tuple[str, ...]]
     common_words: frozenset[str] = frozenset()
+    no_stem: frozenset[str] = frozenset()
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         return self._by_id.get(entry_id)
@@ -115,7 +116,8 @@ def check_content(folder: Path) -> tuple[Content | None, list[str]]:
     synonyms = _load_pairs(folder / "lexicon" / "synonyms.tsv", problems)
     smalltalk = _load_smalltalk(folder / "smalltalk.yaml", problems)
     words = _load_words(folder / "lexicon" / "words-id.txt")
-    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, words)
+    no_stem = _load_words(folder / "lexicon" / "no-stem.txt")
+    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, words, no_stem)
     return content, problems
 
 
@@ -253,7 +255,7 @@ def _load_pairs(path: Path, problems: list[str]) -> dict[str, str]:
 
 
 def _load_words(path: Path) -> frozenset[str]:
-    """Correctly spelled everyday words, one per line: the typo corrector leaves them alone."""
+    """A word list, one per line (`#` starts a comment)."""
     if not path.is_file():
         return frozenset()
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -169,7 +169,7 @@ class FaqEngine:
 
         surface = Counter(chain.from_iterable(tokens for _e, _w, tokens in unit_tokens))
         vocabulary = answer_words.union(surface)
-        self._stemmer = Stemmer(vocabulary)
+        self._stemmer = Stemmer(vocabulary, content.no_stem)
         self._stem_of = _StemTable(self._stemmer, vocabulary)
         self._known = frozenset(vocabulary) | frozenset(self._smalltalk) | content.common_words
         self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)

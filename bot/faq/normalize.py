@@ -221,9 +221,9 @@ class Stemmer:
         ("di", ("",)), ("ke", ("",)), ("se", ("",)),
     )  # fmt: skip
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], keep: Iterable[str] = ()) -> None:
         self._vocab = frozenset(vocabulary)
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, str] = {word: word for word in keep}  # words of their own, never stripped
 
     def stem(self, word: str) -> str:
         cached = self._cache.get(word)

@@ -50,3 +50,9 @@ def test_stemmer_leaves_words_it_cannot_ground_alone() -> None:
     assert stemmer.stem("perpajakan") == "pajak"
     assert stemmer.stem("sering") == "sering"  # "se-" + "ring" is not a word we know
     assert stemmer.stem("berapa") == "berapa"
+
+
+def test_words_of_their_own_are_never_stripped() -> None:
+    stemmer = Stemmer(["sen", "berapa", "lalu", "pajak"], keep=["persen", "beberapa", "terlalu"])
+    assert [stemmer.stem(w) for w in ("persen", "beberapa", "terlalu")] == ["persen", "beberapa", "terlalu"]
+    assert stemmer.stem("perpajakan") == "pajak"
