@@ -9,10 +9,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.faq.content import ContentError, check_content
+from bot.faq.content import STALE_AFTER_DAYS, ContentError, check_content, stale_entries
 from bot.faq.engine import FaqEngine, Match
 from bot.logging_setup import configure_logging
 
@@ -32,7 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     faq.add_argument("--json", action="store_true", help="as a JSON array")
     content = sub.add_parser("content", help="work with the content folder")
     content_sub = content.add_subparsers(dest="content_command", required=True)
-    content_sub.add_parser("check", help="validate the content folder")
+    check = content_sub.add_parser("check", help="validate the content folder")
+    check.add_argument(
+        "--stale", action="store_true", help=f"list entries reviewed more than {STALE_AFTER_DAYS} days ago"
+    )
     gaps = content_sub.add_parser("gaps", help="most frequent questions the bot could not answer")
     gaps.add_argument("--limit", type=int, default=20)
     ev = sub.add_parser("eval", help="score the FAQ engine on labelled questions")
@@ -70,7 +74,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_engine
 
     if args.command == "content" and args.content_command == "check":
-        return _content_check(settings)
+        return _content_check(settings, args.stale)
     if args.command == "content" and args.content_command == "gaps":
         return asyncio.run(_content_gaps(settings, args.limit))
     if args.command == "run":
@@ -90,13 +94,26 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(args.command)
 
 
-def _content_check(settings: Settings) -> int:
+def _content_check(settings: Settings, list_stale: bool) -> int:
+    """Problems fail the check (exit 1); entries due for a fact review only warn."""
     content, problems = check_content(settings.content_dir)
     for problem in problems:
         print(problem)
     if problems:
         return 1
     assert content is not None
+    stale = stale_entries(content, date.today())
+    if list_stale:
+        for entry, age in stale:
+            print(f"{entry.id} ({entry.category}): reviewed {entry.reviewed}, {age} days ago")
+        if not stale:
+            print(f"no entry was reviewed more than {STALE_AFTER_DAYS} days ago")
+        return 0
+    if stale:
+        print(
+            f"warning: {len(stale)} entries were reviewed more than {STALE_AFTER_DAYS} days ago; "
+            "'kawan content check --stale' lists them"
+        )
     print(f"content ok: {len(content.entries)} entries in {len(content.categories)} categories")
     return 0
 
@@ -194,7 +211,8 @@ def _faq(engine: FaqEngine, as_json: bool) -> int:
                 "answer": e.answer,
                 "alternates": list(e.alternates),
                 "related": list(e.related),
-                "source": e.source,
+                "label": e.label,
+                "sources": list(e.sources),
                 "reviewed": e.reviewed,
             }
             for e in entries

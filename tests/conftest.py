@@ -63,9 +63,20 @@ def chat(services: Services) -> ChatDriver:
 
 
 def content_folder(root: Path, **faq_files: str) -> Path:
-    """A minimal content folder (one category, `mulai`) with the given FAQ files, for content-check tests."""
+    """A minimal content folder (one category, `mulai`, the shipped level tables) with the given FAQ files."""
     (root / "faq").mkdir(parents=True)
     (root / "categories.yaml").write_text("categories:\n  mulai: Mulai\n")
+    (root / "shutterstock-levels.yaml").write_text((CONTENT_DIR / "shutterstock-levels.yaml").read_text())
     for name, text in faq_files.items():
         (root / "faq" / f"{name}.yaml").write_text(text)
     return root
+
+
+def faq_entry(entry_id: str, *, related: str = "b, c", reviewed: str = "2026-11-22", extra: str = "") -> str:
+    """One valid FAQ entry in YAML (inside `entries:`), for building content folders in tests."""
+    return (
+        f"  - id: {entry_id}\n    category: mulai\n    label: Label {entry_id}\n    question: Pertanyaan {entry_id}?\n"
+        f"    alternates: [{entry_id} 1, {entry_id} 2, {entry_id} 3, {entry_id} 4, {entry_id} 5, {entry_id} 6]\n"
+        f"    answer: Jawaban untuk {entry_id}.\n    related: [{related}]\n"
+        f"    sources: [003_192e0b8389934350.txt]\n    reviewed: {reviewed}\n{extra}"
+    )

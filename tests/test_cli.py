@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from tests.conftest import content_folder
+from tests.conftest import content_folder, faq_entry
 
 
 def kawan(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -66,7 +66,8 @@ def test_content_check_exits_1_with_one_line_per_problem(tmp_path: Path) -> None
         tmp_path,
         x=(
             "entries:\n  - id: Bad Id\n    category: nope\n    question: q\n    alternates: [a]\n"
-            "    answer: a\n    related: [ghost, other]\n    source: s\n    reviewed: 2026-11-22\n"
+            "    answer: a\n    related: [ghost, other]\n    label: L\n"
+            "    sources: [https://example.com/a]\n    reviewed: 2026-11-22\n"
         ),
     )
     result = kawan("content", "check", env={"KAWAN_CONTENT": str(tmp_path)})
@@ -75,6 +76,19 @@ def test_content_check_exits_1_with_one_line_per_problem(tmp_path: Path) -> None
     assert all(line.startswith("x.yaml: Bad Id:") for line in lines)
     assert any("unknown category" in line for line in lines)
     assert any("alternate" in line for line in lines)
+
+
+def test_content_check_warns_about_stale_entries_and_lists_them(tmp_path: Path) -> None:
+    entries = faq_entry("a", related="b, c", reviewed="2020-01-01") + faq_entry("b", related="a, c")
+    content_folder(tmp_path, x="entries:\n" + entries + faq_entry("c", related="a, b"))
+    env = {"KAWAN_CONTENT": str(tmp_path)}
+    result = kawan("content", "check", env=env)
+    assert result.returncode == 0, result.stdout
+    assert "warning: 1 entries were reviewed more than 180 days ago" in result.stdout
+    assert "content ok: 3 entries" in result.stdout
+    listed = kawan("content", "check", "--stale", env=env)
+    assert listed.returncode == 0
+    assert listed.stdout.startswith("a (mulai): reviewed 2020-01-01, ")
 
 
 def test_eval_prints_the_four_figures(tmp_path: Path) -> None:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.stats.levels import LevelTables, read_levels
+
 MAX_ANSWER_CHARS = 1500
 MIN_ALTERNATES = 6
 MAX_ID_CHARS = 48  # keeps "faq:<id>" style button actions far inside Telegram's 64 bytes
+MAX_LABEL_CHARS = 24  # a button label that fits a WhatsApp list row and a narrow phone screen
+STALE_AFTER_DAYS = 180  # an entry whose facts were checked longer ago than this is due for review
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_REQUIRED = ("id", "category", "question", "alternates", "answer", "related", "source", "reviewed")
+_SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+_URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s/]+(?:/\S*)?$")
+_REQUIRED = ("id", "category", "label", "question", "alternates", "answer", "related", "sources", "reviewed")
 _KNOWN_FIELDS = frozenset((*_REQUIRED, "keywords", "note"))
 
 
@@ -27,8 +33,9 @@ class FaqEntry:
     answer: str
     related: tuple[str, ...]
     keywords: tuple[str, ...] = ()
-    source: str = ""
+    sources: tuple[str, ...] = ()
     reviewed: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,9 +47,19 @@ class Content:
     smalltalk: dict[str, tuple[str, ...]]
     common_words: frozenset[str] = frozenset()
     no_stem: frozenset[str] = frozenset()
+    redirects: dict[str, str] = field(default_factory=dict)  # retired id -> the entry that now answers it
+    levels: LevelTables = field(default_factory=dict)  # Shutterstock level table per media type
 
     def entry(self, entry_id: str) -> FaqEntry | None:
-        return self._by_id.get(entry_id)
+        """The entry with this id; a retired id gives the entry that replaced it, so old buttons keep working."""
+        found = self._by_id.get(entry_id)
+        if found is None and entry_id in self.redirects:
+            found = self._by_id.get(self.redirects[entry_id])
+        return found
+
+    def canonical_id(self, entry_id: str) -> str:
+        """The live id for `entry_id`: itself, or the entry a retired id redirects to."""
+        return self.redirects.get(entry_id, entry_id)
 
     def in_category(self, category: str) -> list[FaqEntry]:
         return [e for e in self.entries if e.category == category]
@@ -117,8 +134,48 @@ def check_content(folder: Path) -> tuple[Content | None, list[str]]:
     smalltalk = _load_smalltalk(folder / "smalltalk.yaml", problems)
     words = _load_words(folder / "lexicon" / "words-id.txt")
     no_stem = _load_words(folder / "lexicon" / "no-stem.txt")
-    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, words, no_stem)
+    redirects = _load_redirects(folder / "retired.yaml", set(seen_ids), problems)
+    levels, level_problems = read_levels(folder)
+    problems.extend(level_problems)
+    _check_level_answer(entries, levels, problems)
+    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, words, no_stem, redirects, levels)
     return content, problems
+
+
+LEVEL_ENTRY = "level-shutterstock"
+
+
+def _check_level_answer(entries: list[FaqEntry], levels: LevelTables, problems: list[str]) -> None:
+    """The level answer and the table /statistik uses must not drift apart."""
+    entry = next((e for e in entries if e.id == LEVEL_ENTRY), None)
+    if entry is None or not levels:
+        return
+    percents = sorted({lv.royalty_percent for table in levels.values() for lv in table})
+    missing = [f"{p}%" for p in percents if f"{p}%" not in entry.answer]
+    if missing:
+        problems.append(f"{LEVEL_ENTRY}: answer does not state {', '.join(missing)} from shutterstock-levels.yaml")
+
+
+def _load_redirects(path: Path, live_ids: set[str], problems: list[str]) -> dict[str, str]:
+    """`retired: {old-id: new-id}`: ids that were merged into another entry and must keep working."""
+    if not path.is_file():
+        return {}
+    data = _load_yaml(path, problems)
+    retired = data.get("retired") if isinstance(data, dict) else None
+    if not isinstance(retired, dict):
+        if data is not None:
+            problems.append(f"{path.name}: needs a 'retired' mapping of old-id: new-id")
+        return {}
+    redirects: dict[str, str] = {}
+    for old, new in retired.items():
+        old_id, new_id = str(old), str(new)
+        if old_id in live_ids:
+            problems.append(f"{path.name}: {old_id}: is retired but still an entry; remove one of them")
+        elif new_id not in live_ids:
+            problems.append(f"{path.name}: {old_id}: redirects to {new_id!r}, which is not an entry")
+        else:
+            redirects[old_id] = new_id
+    return redirects
 
 
 def _load_yaml(path: Path, problems: list[str]) -> Any:
@@ -197,12 +254,22 @@ def _parse_entry(
         problem = render_problem(text)
         if problem:
             problems.append(f"{where}: {field_name} {problem}")
-    reviewed = raw["reviewed"]
-    if not isinstance(reviewed, date):
-        try:
-            reviewed = date.fromisoformat(str(reviewed))
-        except ValueError:
-            problems.append(f"{where}: reviewed must be a date like 2026-11-22")
+    label = str(raw["label"]).strip()
+    if len(label) > MAX_LABEL_CHARS:
+        problems.append(f"{where}: label {label!r} has {len(label)} characters, the limit is {MAX_LABEL_CHARS}")
+    sources = _str_list(raw["sources"] if isinstance(raw["sources"], list) else [raw["sources"]])
+    for source in sources or ():
+        if not (_SEED_RE.match(source) or _URL_RE.match(source)):
+            problems.append(
+                f"{where}: source {source!r} is neither a seed file (like 003_192e0b8389934350.txt) nor a web address"
+            )
+    if not sources:
+        problems.append(f"{where}: sources must list the seed file or web pages the facts come from")
+    reviewed = _parse_date(raw["reviewed"])
+    if reviewed is None:
+        problems.append(f"{where}: reviewed must be a date like 2026-11-22")
+    elif reviewed > date.today():
+        problems.append(f"{where}: reviewed {reviewed} is in the future")
     if len(problems) != before:
         return None
     return FaqEntry(
@@ -213,9 +280,25 @@ def _parse_entry(
         answer=answer,
         related=tuple(related),
         keywords=tuple(keywords),
-        source=str(raw["source"]),
+        sources=tuple(sources or ()),
         reviewed=str(reviewed),
+        label=label,
     )
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def stale_entries(content: Content, today: date, max_age_days: int = STALE_AFTER_DAYS) -> list[tuple[FaqEntry, int]]:
+    """Entries whose facts were last reviewed more than `max_age_days` ago, oldest first, with their age in days."""
+    aged = [(entry, (today - date.fromisoformat(entry.reviewed)).days) for entry in content.entries]
+    return sorted(((e, age) for e, age in aged if age > max_age_days), key=lambda pair: -pair[1])
 
 
 def render_problem(text: str) -> str | None:
