@@ -89,4 +89,11 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    # 4: what a user sells on Shutterstock (its images and videos climb separate level tables), and a
+    # week's Shutterstock downloads split by media type (NULL where the user was never asked: older rows)
+    """
+    ALTER TABLE users ADD COLUMN shutterstock_media TEXT CHECK (shutterstock_media IN ('image', 'video', 'both'));
+    ALTER TABLE weekly_stats ADD COLUMN image_downloads INTEGER CHECK (image_downloads >= 0);
+    ALTER TABLE weekly_stats ADD COLUMN video_downloads INTEGER CHECK (video_downloads >= 0);
+    """,
 )

@@ -58,6 +58,9 @@ class WeekStat:
     platform: str
     downloads: int
     earnings_cents: int
+    # Shutterstock only: the downloads of each media type, as the user gave them (None: not asked)
+    image_downloads: int | None = None
+    video_downloads: int | None = None
 
 
 class ReminderStore:
@@ -268,19 +271,48 @@ class ReminderStore:
     async def save_week_stat(self, user_id: int, stat: WeekStat) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO weekly_stats (user_id, week_start, platform, downloads, earnings_cents)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, week_start, platform) DO UPDATE SET"
-                " downloads = excluded.downloads, earnings_cents = excluded.earnings_cents",
-                (user_id, stat.week_start.isoformat(), stat.platform, stat.downloads, stat.earnings_cents),
+                "INSERT INTO weekly_stats (user_id, week_start, platform, downloads, earnings_cents,"
+                " image_downloads, video_downloads) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id, week_start, platform) DO UPDATE SET"
+                " downloads = excluded.downloads, earnings_cents = excluded.earnings_cents,"
+                " image_downloads = excluded.image_downloads, video_downloads = excluded.video_downloads",
+                (
+                    user_id,
+                    stat.week_start.isoformat(),
+                    stat.platform,
+                    stat.downloads,
+                    stat.earnings_cents,
+                    stat.image_downloads,
+                    stat.video_downloads,
+                ),
             )
 
     async def week_stats(self, user_id: int, since: date) -> list[WeekStat]:
         rows = await self.db.fetch_all(
-            "SELECT week_start, platform, downloads, earnings_cents FROM weekly_stats"
-            " WHERE user_id = ? AND week_start >= ? ORDER BY week_start",
+            "SELECT week_start, platform, downloads, earnings_cents, image_downloads, video_downloads"
+            " FROM weekly_stats WHERE user_id = ? AND week_start >= ? ORDER BY week_start",
             (user_id, since.isoformat()),
         )
-        return [WeekStat(date.fromisoformat(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+        return [
+            WeekStat(
+                date.fromisoformat(r[0]),
+                str(r[1]),
+                int(r[2]),
+                int(r[3]),
+                None if r[4] is None else int(r[4]),
+                None if r[5] is None else int(r[5]),
+            )
+            for r in rows
+        ]
+
+    async def shutterstock_media(self, user_id: int) -> str | None:
+        """What the user sells on Shutterstock: 'image', 'video', 'both', or None when never asked."""
+        row = await self.db.fetch_one("SELECT shutterstock_media FROM users WHERE id = ?", (user_id,))
+        return str(row[0]) if row and row[0] else None
+
+    async def set_shutterstock_media(self, user_id: int, media: str) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET shutterstock_media = ? WHERE id = ?", (media, user_id))
 
     # --- conversation state (multi-step flows survive restarts) ------------------------
 

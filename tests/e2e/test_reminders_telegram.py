@@ -57,7 +57,7 @@ async def test_statistics_flow_ends_with_a_chart_photo(running: Running) -> None
 
 def test_the_terminal_chat_shows_the_chart_as_a_file_path(tmp_path: Path) -> None:
     env = {**os.environ, "KAWAN_DB": str(tmp_path / "k.db")}
-    script = "/statistik\n1\n1\n12\n3,50\n/statistik\n"  # note now -> Shutterstock -> 12 -> $3.50 -> chart
+    script = "/statistik\n1\n1\n1\n12\n3,50\n/statistik\n"  # note now -> Shutterstock -> photos -> 12 -> $3.50
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"], input=script, capture_output=True, text=True, env=env,
         cwd=PROJECT_ROOT, timeout=120,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from bot.reminders.levels import counting_year, load_levels, progress
 from bot.services import Services
-from bot.storage.reminder_store import UPLOAD, ReminderStore
+from bot.stats.levels import IMAGE, VIDEO, counting_year, load_levels, progress, read_levels
+from bot.storage.reminder_store import UPLOAD, ReminderStore, WeekStat
 from handlers import Conversation
 from handlers.stats import parse_money, parse_whole
 from tests.conftest import CONTENT_DIR, ChatDriver
@@ -143,7 +144,9 @@ async def test_noting_statistics_step_by_step(chat: ChatDriver) -> None:
     await chat.press("st:start")
     assert "st:p:shutterstock" in chat.actions()
     await chat.press("st:p:shutterstock")
-    assert "Berapa download di Shutterstock" in chat.text()
+    assert "Kamu jual apa di Shutterstock?" in chat.text()
+    await chat.press("st:m:image:note")
+    assert "Berapa download foto dan ilustrasi di Shutterstock" in chat.text()
     await chat.say("banyak")
     assert "belum bisa aku baca" in chat.text()
     await chat.say("120")
@@ -153,7 +156,65 @@ async def test_noting_statistics_step_by_step(chat: ChatDriver) -> None:
     await chat.say("/statistik")
     [reply] = chat.last
     assert reply.image is not None and reply.image.read_bytes()[:4] == b"\x89PNG"
-    assert "120 download" in reply.text and "Level 2" in reply.text and "Level 3" in reply.text
+    assert "Shutterstock 2026, foto: 120 download → Level 2 (royalti 20%)" in reply.text
+    assert "Kurang 131 download lagi menuju Level 3 (25%)" in reply.text
+    assert "video:" not in reply.text
+
+
+async def test_what_a_user_sells_on_shutterstock_is_asked_once(chat: ChatDriver) -> None:
+    await chat.press("st:p:shutterstock")
+    await chat.press("st:m:video:note")
+    await chat.say("4")
+    await chat.say("20")
+    await chat.press("st:p:shutterstock")
+    assert "Berapa download video di Shutterstock" in chat.text()
+
+
+async def test_photos_and_videos_climb_separate_levels(chat: ChatDriver, services: Services) -> None:
+    await chat.press("st:p:shutterstock")
+    await chat.press("st:m:both:note")
+    assert "foto dan ilustrasi" in chat.text()
+    await chat.say("120")
+    assert "Berapa download video" in chat.text()
+    await chat.say("12")
+    await chat.say("40")
+    assert "Tersimpan: Shutterstock, 120 download foto dan 12 download video, US$40,00" in chat.text()
+    await chat.say("/statistik")
+    text = chat.text()
+    assert "Shutterstock 2026, foto: 120 download → Level 2 (royalti 20%)" in text
+    assert "Shutterstock 2026, video: 12 download → Level 2 (royalti 20%)" in text
+    assert "Kurang 39 download lagi menuju Level 3 (25%)" in text  # videos reach Level 3 at 51
+    user = await services.db.get_user("test", "42")
+    assert user is not None
+    [stat] = await ReminderStore(services.db).week_stats(user.id, date(2026, 1, 1))
+    assert (stat.downloads, stat.image_downloads, stat.video_downloads) == (132, 120, 12)
+
+
+async def test_the_media_type_can_be_changed_from_the_statistics(chat: ChatDriver) -> None:
+    await chat.press("st:p:shutterstock")
+    await chat.press("st:m:image:note")
+    await chat.say("10")
+    await chat.say("1")
+    await chat.say("/statistik")
+    assert "st:media" in chat.actions()
+    await chat.press("st:media")
+    await chat.press("st:m:both:show")
+    assert "video: 0 download → Level 1" in chat.text() and "foto: 10 download" in chat.text()
+
+
+async def test_weeks_noted_before_media_types_count_only_for_a_single_type_seller(
+    chat: ChatDriver, services: Services
+) -> None:
+    user = await services.db.ensure_user("test", "42", "Asia/Jakarta")
+    store = ReminderStore(services.db)
+    await store.save_week_stat(user.id, WeekStat(date(2026, 11, 16), "shutterstock", 30, 500))  # no split
+    await chat.say("/statistik")
+    assert "Pilih dulu apa yang kamu jual" in chat.text() and "Level" not in chat.text()
+    await chat.press("st:media")
+    await chat.press("st:m:image:show")
+    assert "foto: 30 download → Level 1" in chat.text()
+    await chat.press("st:m:both:show")
+    assert "foto: 0 download" in chat.text() and "30 download Shutterstock lama" in chat.text()
 
 
 async def test_a_half_done_flow_survives_a_restart(chat: ChatDriver, services: Services) -> None:
@@ -179,6 +240,7 @@ async def test_deleting_my_data_removes_reminders_uploads_and_stats(chat: ChatDr
     await chat.say("/pengingat upload 19:00")
     await chat.say("/upload 3")
     await chat.press("st:p:shutterstock")
+    await chat.press("st:m:image:note")
     await chat.say("5")
     await chat.say("1")
     await chat.press("del:yes")
@@ -202,12 +264,33 @@ def test_money_is_read_with_comma_or_dot_decimals(text: str, expected: str | Non
     assert parse_money(text) == (Decimal(expected) if expected else None)
 
 
-def test_levels_follow_the_content_table() -> None:
-    levels = load_levels(CONTENT_DIR)
-    assert [lv.royalty_percent for lv in levels] == [15, 20, 25, 30, 35, 40]
-    p = progress(levels, 230)
+def test_levels_follow_the_content_tables_for_images_and_videos() -> None:
+    tables = load_levels(CONTENT_DIR)
+    assert [lv.royalty_percent for lv in tables[IMAGE]] == [15, 20, 25, 30, 35, 40]
+    assert [lv.royalty_percent for lv in tables[VIDEO]] == [15, 20, 25, 30, 35, 40]
+    p = progress(tables[IMAGE], 230)
     assert (p.current.level, p.next and p.next.level, p.to_next) == (2, 3, 21)
-    assert progress(levels, 30_000).next is None
+    v = progress(tables[VIDEO], 230)
+    assert (v.current.level, v.next and v.next.level, v.to_next) == (3, 4, 21)
+    assert progress(tables[IMAGE], 30_000).next is None
+    assert progress(tables[VIDEO], 10).current.level == 1 and progress(tables[VIDEO], 11).current.level == 2
+
+
+def test_a_broken_level_table_is_reported_not_loaded(tmp_path: Path) -> None:
+    (tmp_path / "shutterstock-levels.yaml").write_text(
+        "sources: [https://example.com/x]\nlevels:\n  image:\n"
+        "    - {level: 1, min_downloads: 0, royalty_percent: 15}\n"
+        "    - {level: 2, min_downloads: 0, royalty_percent: 20}\n"
+    )
+    tables, problems = read_levels(tmp_path)
+    assert (
+        "shutterstock-levels.yaml: image: levels must be numbered 1, 2, 3... with rising download thresholds"
+        in problems
+    )
+    assert "shutterstock-levels.yaml: video: needs a list of levels" in problems
+    assert tables == {}
+    with pytest.raises(ValueError):
+        load_levels(tmp_path)
 
 
 def test_a_week_across_new_year_counts_toward_the_year_of_its_thursday() -> None:
@@ -219,13 +302,14 @@ def test_a_week_across_new_year_counts_toward_the_year_of_its_thursday() -> None
 async def test_the_shutterstock_level_resets_with_the_new_year(chat: ChatDriver, services: Services) -> None:
     services.clock = lambda: datetime(2026, 12, 30, 5, tzinfo=UTC)
     await chat.press("st:p:shutterstock")
+    await chat.press("st:m:image:note")
     await chat.say("300")
     await chat.say("50")
     await chat.say("/statistik")
-    assert "Shutterstock 2026: 300 download → Level 3" in chat.text()
+    assert "Shutterstock 2026, foto: 300 download → Level 3" in chat.text()
     services.clock = lambda: datetime(2027, 1, 6, 5, tzinfo=UTC)
     await chat.say("/statistik")
-    assert "Shutterstock 2027: 0 download → Level 1" in chat.text()
+    assert "Shutterstock 2027, foto: 0 download → Level 1" in chat.text()
 
 
 async def test_each_reminder_can_be_turned_off_on_its_own(chat: ChatDriver) -> None:

@@ -1,0 +1,1 @@
+"""Weekly sales statistics: Shutterstock level tables and progress."""
