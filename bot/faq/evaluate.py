@@ -16,9 +16,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 class Case:
     expected: str | None
     question: str
+    kind: str = ""  # optional third column: plain, slang, near (a near-miss out of scope), oos
 
     @property
     def slangy(self) -> bool:
+        if self.kind:
+            return self.kind == "slang"
         return bool(SLANG_MARKERS & set(_WORD.findall(self.question.lower())))
 
 
@@ -61,22 +64,27 @@ class Report:
 
 
 def read_cases(path: Path) -> list[Case]:
-    """Read the TSV; a header line starting with `expected_id` is skipped."""
+    """Read the TSV (`id<TAB>question[<TAB>kind]`); a header line starting with `expected_id` is skipped."""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or (number == 1 and line.startswith("expected_id")):
             continue
-        expected, sep, question = line.partition("\t")
-        if not sep:
-            raise ValueError(f"{path}: line {number}: expected 'id<TAB>question'")
-        expected = expected.strip()
-        cases.append(Case(None if expected in ("-", "") else expected, question.strip()))
+        fields = line.split("\t")
+        if len(fields) not in (2, 3):
+            raise ValueError(f"{path}: line {number}: expected 'id<TAB>question' or 'id<TAB>question<TAB>kind'")
+        expected = fields[0].strip()
+        kind = fields[2].strip() if len(fields) == 3 else ""
+        cases.append(Case(None if expected in ("-", "") else expected, fields[1].strip(), kind))
     return cases
 
 
 def evaluate(engine: FaqEngine, cases: list[Case]) -> Report:
+    """Score every case; an expected id that was retired counts as the entry it now redirects to."""
     report = Report()
+    content = engine.content
     for case in cases:
+        if case.expected is not None:
+            case = Case(content.canonical_id(case.expected), case.question, case.kind)
         match = engine.match(case.question)
         report.total += 1
         candidates = [match.entry_id, *match.suggestions][:3] if match.entry_id else []
