@@ -233,6 +233,5 @@ def _eval(engine: FaqEngine, path: Path, quiet: bool) -> int:
         print(f"kawan: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     report = evaluate(engine, cases)
-    lines = report.lines()
-    print("\n".join(lines[:6] if quiet else lines))
+    print("\n".join(report.figures() if quiet else report.lines()))
     return 0

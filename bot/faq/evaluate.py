@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,13 +37,15 @@ class Report:
     confidently_wrong: int = 0
     slang: int = 0
     slang_top1: int = 0
+    near: int = 0  # out-of-scope questions marked as near misses (they share words with the topics)
+    near_declined: int = 0
     misses: list[tuple[Case, Match]] = field(default_factory=list)
 
     @staticmethod
     def _ratio(part: int, whole: int) -> float:
         return part / whole if whole else 0.0
 
-    def lines(self) -> list[str]:
+    def figures(self) -> list[str]:
         r = self._ratio
         out = [
             f"questions: {self.total} ({self.in_scope} in scope, {self.oos} out of scope)",
@@ -52,6 +55,29 @@ class Report:
             f"confidently-wrong: {r(self.confidently_wrong, self.total):.3f} ({self.confidently_wrong}/{self.total})",
             f"slang top-1: {r(self.slang_top1, self.slang):.3f} ({self.slang_top1}/{self.slang})",
         ]
+        if self.near:
+            out.append(f"near-miss declined: {r(self.near_declined, self.near):.3f} ({self.near_declined}/{self.near})")
+        return out
+
+    def confusions(self) -> list[tuple[str, str, int]]:
+        """Which entry answered instead of which (expected, answered, count), most frequent first.
+
+        Out-of-scope questions answered with an entry count under expected '-'; they show which
+        entries pull in questions they should leave alone.
+        """
+        pairs = Counter(
+            (case.expected or "-", match.entry_id)
+            for case, match in self.misses
+            if match.confident and match.entry_id is not None and match.entry_id != case.expected
+        )
+        return [(expected, got, n) for (expected, got), n in pairs.most_common()]
+
+    def lines(self) -> list[str]:
+        out = self.figures()
+        confusions = self.confusions()
+        if confusions:
+            out.append("confusions (expected -> answered instead):")
+            out.extend(f"  {n:3d}  {expected} -> {got}" for expected, got, n in confusions)
         if self.misses:
             out.append("misses:")
             for case, match in self.misses:
@@ -90,11 +116,13 @@ def evaluate(engine: FaqEngine, cases: list[Case]) -> Report:
         candidates = [match.entry_id, *match.suggestions][:3] if match.entry_id else []
         if case.expected is None:
             report.oos += 1
+            report.near += case.kind == "near"
             if match.confident:
                 report.confidently_wrong += 1
                 report.misses.append((case, match))
             else:
                 report.oos_declined += 1
+                report.near_declined += case.kind == "near"
             continue
         report.in_scope += 1
         hit = match.confident and match.entry_id == case.expected
