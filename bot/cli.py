@@ -81,8 +81,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         settings.require_token()
         from bot.channels.telegram import run_polling
 
-        return run_polling(settings, build_engine(settings))
-    engine = build_engine(settings)
+        return run_polling(settings, build_engine(settings, _training_progress))
+    engine = build_engine(settings, _training_progress)
     if args.command == "chat":
         return asyncio.run(_chat(settings, engine))
     if args.command == "ask":
@@ -92,6 +92,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "eval":
         return _eval(engine, args.file, args.quiet)
     raise AssertionError(args.command)
+
+
+def _training_progress(seconds: float | None) -> None:
+    """One line on standard error while the FAQ model trains (only after the content or code changed)."""
+    from bot.i18n import translator
+
+    t = translator("id")
+    if seconds is None:
+        print(
+            t.gettext("Preparing the FAQ model (once after the content changes, about half a minute)…"), file=sys.stderr
+        )
+    else:
+        print(t.gettext("FAQ model ready in {seconds} s.", seconds=t.number(round(seconds, 1))), file=sys.stderr)
 
 
 def _content_check(settings: Settings, list_stale: bool) -> int:

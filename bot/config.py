@@ -40,6 +40,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
+    cache_dir: Path | None = None  # where the trained FAQ model is kept; None: build it in memory each start
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError when it is not set (only `kawan run` needs it)."""
@@ -97,6 +98,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
         raise ConfigError("KAWAN_WEBHOOK_SECRET", "use 1-256 characters: letters, digits, _ and -")
 
+    cache_dir = Path(get("KAWAN_CACHE_DIR") or default_cache_dir(merged)).expanduser()
+
     return Settings(
         token=token,
         base_url=base_url,
@@ -109,4 +112,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         webhook_listen=get("KAWAN_WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=int(port_raw),
         webhook_secret=secret,
+        cache_dir=cache_dir,
     )
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> Path:
+    """`$XDG_CACHE_HOME/kawan`, else `~/.cache/kawan`."""
+    base = environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path("~/.cache").expanduser()) / "kawan"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.faq.cache import Progress, load_or_build
 from bot.faq.content import Content, load_content
 from bot.faq.engine import FaqEngine
 from bot.storage import Database
@@ -28,9 +29,10 @@ class Services:
         await self.db.close()
 
 
-def build_engine(settings: Settings) -> FaqEngine:
-    """Load the content folder and index it (raises ContentError on bad content)."""
-    return FaqEngine(load_content(settings.content_dir))
+def build_engine(settings: Settings, progress: Progress | None = None) -> FaqEngine:
+    """Load the content folder and its trained model: cached, or trained now (raises ContentError on bad content)."""
+    content = load_content(settings.content_dir)
+    return FaqEngine(content, load_or_build(content, settings.cache_dir, progress))
 
 
 async def open_services(settings: Settings, engine: FaqEngine | None = None) -> Services:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.config import Settings
+from bot.faq.cache import load_or_build
 from bot.faq.content import load_content
 from bot.faq.engine import FaqEngine
 from bot.messages import Incoming, Reply, UserRef
@@ -14,17 +16,22 @@ from bot.services import Services, open_services
 from handlers import Conversation
 
 CONTENT_DIR = PROJECT_ROOT / "content"
+# The trained FAQ model is cached here for the whole run, and for the `kawan` processes tests start:
+# it is trained once (seconds) and loaded everywhere else, as on a real start.
+MODEL_CACHE = PROJECT_ROOT / ".pytest_cache" / "kawan-model"
+os.environ["KAWAN_CACHE_DIR"] = str(MODEL_CACHE)
 
 
 @pytest.fixture(scope="session")
 def engine() -> FaqEngine:
     """The engine over the shipped content, built once for the whole run."""
-    return FaqEngine(load_content(CONTENT_DIR))
+    content = load_content(CONTENT_DIR)
+    return FaqEngine(content, load_or_build(content, MODEL_CACHE))
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(token=None, db_path=tmp_path / "kawan.db", content_dir=CONTENT_DIR)
+    return Settings(token=None, db_path=tmp_path / "kawan.db", content_dir=CONTENT_DIR, cache_dir=MODEL_CACHE)
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ import yaml
 
 from bot.stats.levels import LevelTables, read_levels
 
+# libyaml's loader parses the FAQ ten times faster than the pure-Python one; both are safe loaders.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_ANSWER_CHARS = 1500
 MIN_ALTERNATES = 6
 MAX_ID_CHARS = 48  # keeps "faq:<id>" style button actions far inside Telegram's 64 bytes
@@ -45,8 +48,7 @@ class Content:
     slang: dict[str, str]
     synonyms: dict[str, str]
     smalltalk: dict[str, tuple[str, ...]]
-    common_words: frozenset[str] = frozenset()
-    no_stem: frozenset[str] = frozenset()
+    out_of_scope: tuple[str, ...] = ()  # everyday messages that are not Kawan's topics, for the model to learn
     redirects: dict[str, str] = field(default_factory=dict)  # retired id -> the entry that now answers it
     levels: LevelTables = field(default_factory=dict)  # Shutterstock level table per media type
 
@@ -132,14 +134,45 @@ def check_content(folder: Path) -> tuple[Content | None, list[str]]:
             )
     synonyms = _load_pairs(folder / "lexicon" / "synonyms.tsv", problems)
     smalltalk = _load_smalltalk(folder / "smalltalk.yaml", problems)
-    words = _load_words(folder / "lexicon" / "words-id.txt")
-    no_stem = _load_words(folder / "lexicon" / "no-stem.txt")
+    out_of_scope = _load_out_of_scope(folder / OUT_OF_SCOPE_FILE, seen_phrasings, problems)
     redirects = _load_redirects(folder / "retired.yaml", set(seen_ids), problems)
     levels, level_problems = read_levels(folder)
     problems.extend(level_problems)
     _check_level_answer(entries, levels, problems)
-    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, words, no_stem, redirects, levels)
+    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, out_of_scope, redirects, levels)
     return content, problems
+
+
+OUT_OF_SCOPE_FILE = "out-of-scope.tsv"
+OUT_OF_SCOPE_KINDS = frozenset(
+    ["gov", "shop", "health", "religion", "school", "cook", "hobby", "apps", "money", "jobs", "chat", "near"]
+)
+
+
+def _load_out_of_scope(path: Path, phrasings: dict[str, str], problems: list[str]) -> tuple[str, ...]:
+    """`kind<TAB>message` lines; a message may not repeat, nor be one of the FAQ's own phrasings."""
+    if not path.is_file():
+        return ()
+    messages: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("kind\t"):
+            continue
+        kind, sep, message = line.partition("\t")
+        where = f"{path.name}: line {number}"
+        if not sep or not message.strip() or "\t" in message:
+            problems.append(f"{where}: expected 'kind<TAB>message'")
+            continue
+        if kind not in OUT_OF_SCOPE_KINDS:
+            problems.append(f"{where}: unknown kind {kind!r} (one of {', '.join(sorted(OUT_OF_SCOPE_KINDS))})")
+        key = " ".join(message.lower().split())
+        if key in seen:
+            problems.append(f"{where}: {message!r} is listed twice")
+        elif key in phrasings:
+            problems.append(f"{where}: {message!r} is a phrasing of the FAQ entry {phrasings[key]}")
+        seen.add(key)
+        messages.append(message.strip())
+    return tuple(messages)
 
 
 LEVEL_ENTRY = "level-shutterstock"
@@ -180,7 +213,7 @@ def _load_redirects(path: Path, live_ids: set[str], problems: list[str]) -> dict
 
 def _load_yaml(path: Path, problems: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except FileNotFoundError:
         problems.append(f"{path}: file missing")
     except yaml.YAMLError as exc:
@@ -335,14 +368,6 @@ def _load_pairs(path: Path, problems: list[str]) -> dict[str, str]:
             problems.append(f"{path.name}: line {number}: {source!r} is listed twice")
         pairs[source] = " ".join(parts[1].lower().split())
     return pairs
-
-
-def _load_words(path: Path) -> frozenset[str]:
-    """A word list, one per line (`#` starts a comment)."""
-    if not path.is_file():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
 def _load_smalltalk(path: Path, problems: list[str]) -> dict[str, tuple[str, ...]]:

@@ -1,10 +1,10 @@
-"""Indonesian chat text → comparable tokens: case, punctuation, repeated letters, slang, affixes."""
+"""Indonesian chat text → comparable tokens: case, accents, punctuation, repeated letters, phrase tables."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"\d")
@@ -202,67 +202,3 @@ class PhraseTable:
                 if replacement is not None:
                     return replacement, size
         return self._single.get(tokens[i]), 1
-
-
-class Stemmer:
-    """Light Indonesian affix stripping that only accepts a stem the vocabulary knows.
-
-    Generic stemmers over-stem domain words (perpajakan -> paja); checking candidates
-    against the words of our own content keeps stems real.
-    """
-
-    _PARTICLES = ("lah", "kah", "tah", "pun")
-    _POSSESSIVES = ("nya", "ku", "mu")
-    _SUFFIXES = ("kan", "an", "i")
-    _PREFIXES = (
-        ("meng", ("", "k")), ("meny", ("s",)), ("mem", ("", "p")), ("men", ("", "t")), ("me", ("",)),
-        ("peng", ("", "k")), ("peny", ("s",)), ("pem", ("", "p")), ("pen", ("", "t")),
-        ("per", ("",)), ("pe", ("",)), ("ber", ("",)), ("be", ("",)), ("ter", ("",)),
-        ("di", ("",)), ("ke", ("",)), ("se", ("",)),
-    )  # fmt: skip
-
-    def __init__(self, vocabulary: Iterable[str], keep: Iterable[str] = ()) -> None:
-        self._vocab = frozenset(vocabulary)
-        self._cache: dict[str, str] = {word: word for word in keep}  # words of their own, never stripped
-
-    def stem(self, word: str) -> str:
-        cached = self._cache.get(word)
-        if cached is None:
-            cached = self._stem(word)
-            self._cache[word] = cached
-        return cached
-
-    def _stem(self, word: str) -> str:
-        if len(word) <= 4 or word.isdigit():
-            return word
-        for candidate in self._candidates(word):
-            # never reduce to a filler word: "berapa" (how much) is not "apa" (what)
-            if candidate != word and len(candidate) >= 3 and candidate in self._vocab and candidate not in STOPWORDS:
-                return candidate
-        return word
-
-    def _candidates(self, word: str) -> Iterable[str]:
-        for base in self._strip_suffixes(word):
-            yield base
-            for prefix, replacements in self._PREFIXES:
-                if base.startswith(prefix) and len(base) - len(prefix) >= 3:
-                    rest = base[len(prefix) :]
-                    for first in replacements:
-                        yield first + rest
-                        # two prefixes: "diper-", "memper-", "keber-"
-                        for inner, inner_repl in self._PREFIXES:
-                            if rest.startswith(inner) and len(rest) - len(inner) >= 3:
-                                yield inner_repl[0] + rest[len(inner) :]
-
-    def _strip_suffixes(self, word: str) -> list[str]:
-        """The word without inflectional endings, then each derivational ending tried in turn."""
-        base = word
-        for group in (self._PARTICLES, self._POSSESSIVES):
-            for suffix in group:
-                if base.endswith(suffix) and len(base) - len(suffix) >= 3:
-                    base = base[: -len(suffix)]
-                    break
-        forms = [word] if base == word else [word, base]
-        # "perpajakan" ends in both -kan and -an: try every ending, not just the first that fits
-        forms += [base[: -len(s)] for s in self._SUFFIXES if base.endswith(s) and len(base) - len(s) >= 3]
-        return forms

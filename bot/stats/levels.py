@@ -44,7 +44,7 @@ def read_levels(content_dir: Path) -> tuple[LevelTables, list[str]]:
     """The level table of each media type, and one line per problem found in the file."""
     path = content_dir / LEVELS_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         return {}, [f"{LEVELS_FILE}: file missing"]
     except yaml.YAMLError as exc:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.faq.normalize import PhraseTable, Stemmer, fold, raw_tokens
+from bot.faq.normalize import PhraseTable, fold, raw_tokens
 
 
 def test_fold_lowercases_and_strips_accents_and_quotes() -> None:
@@ -34,25 +34,3 @@ def test_phrase_table_replaces_the_longest_phrase_first() -> None:
 
 def test_phrase_table_can_expand_one_word_into_several() -> None:
     assert PhraseTable({"irt": "ibu rumah tangga"}).apply(["irt"]) == ["ibu", "rumah", "tangga"]
-
-
-def test_stemmer_strips_affixes_only_to_a_known_word() -> None:
-    stemmer = Stemmer(["pajak", "hasil", "unggah", "kirim", "level"])
-    assert stemmer.stem("perpajakan") == "pajak"
-    assert stemmer.stem("penghasilan") == "hasil"
-    assert stemmer.stem("mengunggah") == "unggah"
-    assert stemmer.stem("pengiriman") == "kirim"
-    assert stemmer.stem("levelnya") == "level"
-
-
-def test_stemmer_leaves_words_it_cannot_ground_alone() -> None:
-    stemmer = Stemmer(["pajak"])
-    assert stemmer.stem("perpajakan") == "pajak"
-    assert stemmer.stem("sering") == "sering"  # "se-" + "ring" is not a word we know
-    assert stemmer.stem("berapa") == "berapa"
-
-
-def test_words_of_their_own_are_never_stripped() -> None:
-    stemmer = Stemmer(["sen", "berapa", "lalu", "pajak"], keep=["persen", "beberapa", "terlalu"])
-    assert [stemmer.stem(w) for w in ("persen", "beberapa", "terlalu")] == ["persen", "beberapa", "terlalu"]
-    assert stemmer.stem("perpajakan") == "pajak"

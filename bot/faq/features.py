@@ -1,0 +1,119 @@
+"""Text → sparse TF-IDF vectors: character n-grams (typos and slang need no rules) plus word n-grams.
+
+Two blocks, each L2-normalised: character 2–5-grams inside word boundaries and word uni- and bigrams.
+The same functions produce the grams at training and at answer time, so both always agree; no
+scikit-learn object is needed to answer a question.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+_WORD = re.compile(r"[a-z0-9]+")
+CHAR_MIN, CHAR_MAX = 2, 5
+
+Grams = Callable[[str], list[str]]
+Floats = NDArray[np.float32]
+Ints = NDArray[np.int32]
+
+
+def char_grams(text: str) -> list[str]:
+    """Character 2–5-grams of each word padded with a space on both sides (" npwp " → " n", "np", ...)."""
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(CHAR_MIN, min(CHAR_MAX, length) + 1):
+            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+    return grams
+
+
+def word_grams(text: str) -> list[str]:
+    """Words and pairs of neighbouring words."""
+    words = _WORD.findall(text)
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One vocabulary with its inverse document frequencies."""
+
+    grams: Grams
+    index: dict[str, int]
+    idf: Floats
+
+    @classmethod
+    def fit(cls, grams: Grams, documents: Sequence[str]) -> Block:
+        df: Counter[str] = Counter()
+        for doc in documents:
+            df.update(set(grams(doc)))
+        vocabulary = sorted(df)
+        n = len(documents)
+        # smoothed IDF, as if one more document held every gram: no division by zero, no negative weight
+        idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in vocabulary], dtype=np.float32)
+        return cls(grams, {g: i for i, g in enumerate(vocabulary)}, idf)
+
+    def vector(self, text: str) -> tuple[Ints, Floats]:
+        """Indices and values of the L2-normalised sublinear TF-IDF vector of `text`."""
+        counts = Counter(g for g in self.grams(text) if g in self.index)
+        if not counts:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        indices = np.fromiter((self.index[g] for g in counts), np.int32, len(counts))
+        tf = np.fromiter(counts.values(), np.float32, len(counts))
+        values = (1 + np.log(tf)) * self.idf[indices]
+        return indices, values / np.float32(np.linalg.norm(values))
+
+
+@dataclass(frozen=True)
+class FeatureSpace:
+    """The character block followed by the word block, as one feature space."""
+
+    blocks: tuple[Block, ...]
+
+    @classmethod
+    def fit(cls, documents: Sequence[str]) -> FeatureSpace:
+        return cls((Block.fit(char_grams, documents), Block.fit(word_grams, documents)))
+
+    @property
+    def size(self) -> int:
+        return sum(len(b.index) for b in self.blocks)
+
+    def vector(self, text: str) -> tuple[Ints, Floats]:
+        parts_i, parts_v, offset = [], [], 0
+        for block in self.blocks:
+            indices, values = block.vector(text)
+            parts_i.append(indices + offset)
+            parts_v.append(values)
+            offset += len(block.index)
+        return np.concatenate(parts_i), np.concatenate(parts_v)
+
+    def matrix(self, documents: Iterable[str]) -> sp.csr_matrix:
+        """One row per document, for training."""
+        rows = [self.vector(doc) for doc in documents]
+        indptr = np.cumsum([0, *(len(i) for i, _v in rows)])
+        indices = np.concatenate([i for i, _v in rows]) if rows else np.zeros(0, np.int32)
+        values = np.concatenate([v for _i, v in rows]) if rows else np.zeros(0, np.float32)
+        return sp.csr_matrix((values, indices, indptr), shape=(len(rows), self.size))
+
+    def vocabularies(self) -> list[list[str]]:
+        """Each block's grams in index order (for saving)."""
+        return [sorted(b.index, key=b.index.__getitem__) for b in self.blocks]
+
+    @classmethod
+    def restore(cls, vocabularies: Sequence[Sequence[str]], idfs: Sequence[Floats]) -> FeatureSpace:
+        grams: tuple[Grams, Grams] = (char_grams, word_grams)
+        return cls(
+            tuple(
+                Block(g, {gram: i for i, gram in enumerate(vocab)}, np.asarray(idf, np.float32))
+                for g, vocab, idf in zip(grams, vocabularies, idfs, strict=True)
+            )
+        )
