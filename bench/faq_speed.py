@@ -1,20 +1,23 @@
-"""FAQ engine speed: per-question latency, `kawan ask` start-up, and a generated 10,000-entry FAQ.
+"""FAQ engine speed: model training, `kawan ask` start-up, per-question latency, and a generated 10,000-entry FAQ.
 
 Run: .venv/bin/python -m bench.faq_speed [--entries 10000]
-Targets (issue 4): <= 2 ms/question and <= 3 s start-up on the shipped content;
-<= 10 ms/question and <= 10 s index build with 10,000 entries.
+Targets (issue 10): a cold build under 30 s and a warm `kawan ask` within 1.5 s on the shipped content;
+under 2 ms per question with the shipped content and under 10 ms with 10,000 entries.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.faq.content import Content, FaqEntry, load_content
@@ -76,18 +79,21 @@ def synthetic_content(base: Content, size: int, seed: int = 7) -> Content:
     return replace(base, entries=tuple(entries))
 
 
-def startup_seconds(runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
+def startup_seconds(cache_dir: Path, runs: int = 3) -> list[float]:
+    """`kawan ask` end to end: the first run trains into an empty cache, the others load it."""
+    env = {**os.environ, "KAWAN_CACHE_DIR": str(cache_dir)}
+    timings = []
+    for _ in range(runs + 1):
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "bot", "ask", "--json", "npwp shutterstock wajib ga"],
             check=True,
             capture_output=True,
             cwd=PROJECT_ROOT,
+            env=env,
         )
-        best = min(best, time.perf_counter() - start)
-    return best
+        timings.append(time.perf_counter() - start)
+    return timings
 
 
 def main() -> None:
@@ -99,14 +105,16 @@ def main() -> None:
     content = load_content(PROJECT_ROOT / "content")
     start = time.perf_counter()
     engine = FaqEngine(content)
-    print(f"shipped content: {len(content.entries)} entries, index built in {time.perf_counter() - start:.3f} s")
+    print(f"shipped content: {len(content.entries)} entries, model trained in {time.perf_counter() - start:.2f} s")
     print(_describe("shipped, per question", _timed_matches(engine, QUESTIONS, 50)))
-    print(f"start-up: `kawan ask --json QUESTION` end to end, best of 3: {startup_seconds():.2f} s")
+    with tempfile.TemporaryDirectory() as cache:
+        cold, *warm = startup_seconds(Path(cache))
+    print(f"`kawan ask --json QUESTION` end to end: cold {cold:.2f} s; warm {', '.join(f'{w:.2f}' for w in warm)} s")
 
     big = synthetic_content(content, args.entries)
     start = time.perf_counter()
     big_engine = FaqEngine(big)
-    print(f"generated FAQ: {len(big.entries)} entries, index built in {time.perf_counter() - start:.2f} s")
+    print(f"generated FAQ: {len(big.entries)} entries, model trained in {time.perf_counter() - start:.2f} s")
     print(_describe(f"{len(big.entries)} entries, per question", _timed_matches(big_engine, QUESTIONS, 5)))
 
 

@@ -21,6 +21,7 @@ from bot.faq.training import TrainedModel, build_model
 Outcome = Literal["answer", "suggest", "decline", "smalltalk"]
 # A message this long is often a voice-note style story with the question at the end.
 LONG_MESSAGE_WORDS = 25
+TAIL_WORDS = 12  # without sentence marks, the last words are read on their own
 _SENTENCE_END = re.compile(r"(?<=[.?!\n])\s+")
 
 
@@ -63,10 +64,9 @@ class FaqEngine:
         decision = self._decide(self.analyzer.model_text(question, tokens))
         if len(tokens) >= LONG_MESSAGE_WORDS and decision.outcome != "answer":
             # "halo kak, aku ibu rumah tangga ... nah mau tanya, ...?": the story drowns the question,
-            # so the last sentences are read on their own as well and the clearer reading wins
-            tail = self._question_part(question)
-            if tail:
-                alternative = self._decide(self.analyzer.model_text(tail))
+            # so its last sentences (or last words) are read on their own as well; the clearer reading wins
+            for part in self._question_parts(question):
+                alternative = self._decide(self.analyzer.model_text(part))
                 if _rank(alternative) > _rank(decision):
                     decision = alternative
         if decision.best is None:
@@ -92,10 +92,16 @@ class FaqEngine:
         return decide(probs, self._oos, self.calibration)
 
     @staticmethod
-    def _question_part(question: str) -> str:
-        """The last two sentences of a long message, where people usually put the actual question."""
+    def _question_parts(question: str) -> list[str]:
+        """Where people usually put the actual question: the last two sentences, and the last words."""
+        parts = []
         sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
-        return " ".join(sentences[-2:]) if len(sentences) > 2 else ""
+        if len(sentences) > 2:
+            parts.append(" ".join(sentences[-2:]))
+        words = question.split()
+        if len(words) > TAIL_WORDS:
+            parts.append(" ".join(words[-TAIL_WORDS:]))
+        return parts
 
 
 def _rank(decision: Decision) -> tuple[int, float]:

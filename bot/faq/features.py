@@ -53,23 +53,51 @@ class Block:
 
     @classmethod
     def fit(cls, grams: Grams, documents: Sequence[str]) -> Block:
+        return cls.fit_counted(grams, [Counter(grams(doc)) for doc in documents])
+
+    @classmethod
+    def fit_counted(cls, grams: Grams, counted: Sequence[Counter[str]]) -> Block:
+        """From each document's gram counts (so a caller that also builds the matrix splits text only once)."""
         df: Counter[str] = Counter()
-        for doc in documents:
-            df.update(set(grams(doc)))
+        for counts in counted:
+            df.update(counts.keys())
         vocabulary = sorted(df)
-        n = len(documents)
+        n = len(counted)
         # smoothed IDF, as if one more document held every gram: no division by zero, no negative weight
         idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in vocabulary], dtype=np.float32)
         return cls(grams, {g: i for i, g in enumerate(vocabulary)}, idf)
 
     def vector(self, text: str) -> tuple[Ints, Floats]:
         """Indices and values of the L2-normalised sublinear TF-IDF vector of `text`."""
-        counts = Counter(g for g in self.grams(text) if g in self.index)
-        if not counts:
+        return self.vector_of_counts(Counter(self.grams(text)))
+
+    def matrix_of_counts(self, counted: Sequence[Counter[str]]) -> sp.csr_matrix:
+        """The same vectors as `vector_of_counts`, for many documents at once (training)."""
+        index = self.index
+        docs: list[int] = []
+        ids: list[int] = []
+        tfs: list[int] = []
+        for row, counts in enumerate(counted):
+            for gram, count in counts.items():
+                column = index.get(gram)
+                if column is not None:
+                    docs.append(row)
+                    ids.append(column)
+                    tfs.append(count)
+        doc_of = np.asarray(docs, np.int64)
+        columns = np.asarray(ids, np.int64)
+        values = (1 + np.log(np.asarray(tfs, np.float32))) * self.idf[columns]
+        norms = np.sqrt(np.bincount(doc_of, weights=values.astype(np.float64) ** 2, minlength=len(counted)))
+        values = (values / np.maximum(norms[doc_of], 1e-12)).astype(np.float32)
+        return sp.csr_matrix((values, (doc_of, columns)), shape=(len(counted), len(index)))
+
+    def vector_of_counts(self, counts: Counter[str]) -> tuple[Ints, Floats]:
+        known = [(self.index[g], c) for g, c in counts.items() if g in self.index]
+        if not known:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        indices = np.fromiter((self.index[g] for g in counts), np.int32, len(counts))
-        tf = np.fromiter(counts.values(), np.float32, len(counts))
-        values = (1 + np.log(tf)) * self.idf[indices]
+        pairs = np.array(known, dtype=np.int64)
+        indices = pairs[:, 0].astype(np.int32)
+        values = (1 + np.log(pairs[:, 1].astype(np.float32))) * self.idf[indices]
         return indices, values / np.float32(np.linalg.norm(values))
 
 
@@ -81,24 +109,37 @@ class FeatureSpace:
 
     @classmethod
     def fit(cls, documents: Sequence[str]) -> FeatureSpace:
-        return cls((Block.fit(char_grams, documents), Block.fit(word_grams, documents)))
+        return cls.fit_matrix(documents)[0]
+
+    @classmethod
+    def fit_matrix(cls, documents: Sequence[str]) -> tuple[FeatureSpace, sp.csr_matrix]:
+        """The space fitted on `documents` and their training matrix, splitting each text once."""
+        grams: tuple[Grams, Grams] = (char_grams, word_grams)
+        counted = [[Counter(g(doc)) for doc in documents] for g in grams]
+        space = cls(tuple(Block.fit_counted(g, c) for g, c in zip(grams, counted, strict=True)))
+        blocks = [b.matrix_of_counts(c) for b, c in zip(space.blocks, counted, strict=True)]
+        return space, sp.csr_matrix(sp.hstack(blocks, format="csr"), dtype=np.float32)
 
     @property
     def size(self) -> int:
         return sum(len(b.index) for b in self.blocks)
 
     def vector(self, text: str) -> tuple[Ints, Floats]:
+        return self._join(block.vector(text) for block in self.blocks)
+
+    def _join(self, parts: Iterable[tuple[Ints, Floats]]) -> tuple[Ints, Floats]:
         parts_i, parts_v, offset = [], [], 0
-        for block in self.blocks:
-            indices, values = block.vector(text)
+        for block, (indices, values) in zip(self.blocks, parts, strict=True):
             parts_i.append(indices + offset)
             parts_v.append(values)
             offset += len(block.index)
         return np.concatenate(parts_i), np.concatenate(parts_v)
 
     def matrix(self, documents: Iterable[str]) -> sp.csr_matrix:
-        """One row per document, for training."""
-        rows = [self.vector(doc) for doc in documents]
+        """One row per document."""
+        return self._stack([self.vector(doc) for doc in documents])
+
+    def _stack(self, rows: Sequence[tuple[Ints, Floats]]) -> sp.csr_matrix:
         indptr = np.cumsum([0, *(len(i) for i, _v in rows)])
         indices = np.concatenate([i for i, _v in rows]) if rows else np.zeros(0, np.int32)
         values = np.concatenate([v for _i, v in rows]) if rows else np.zeros(0, np.float32)

@@ -35,8 +35,7 @@ def training_rows(content: Content, analyzer: Analyzer) -> tuple[list[str], list
 
 def build_model(content: Content, analyzer: Analyzer) -> TrainedModel:
     texts, labels = training_rows(content, analyzer)
-    features = FeatureSpace.fit(texts)
-    x = features.matrix(texts)
+    features, x = FeatureSpace.fit_matrix(texts)
     classes = tuple(sorted(set(labels)))
     scores, rows = out_of_fold_scores(x, labels, train, classes)
     calibration = calibrate(scores, [labels[i] for i in rows], classes)
