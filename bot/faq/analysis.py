@@ -19,6 +19,10 @@ _CHAT_FILLERS = frozenset(
 )
 
 
+# Skin tones, variation selectors and joiners change how an emoji looks, not what it says.
+_EMOJI_MODIFIERS = frozenset(["\ufe0f", "\ufe0e", "\u200d", *(chr(c) for c in range(0x1F3FB, 0x1F400))])
+
+
 class Analyzer:
     """Built once from content; pure functions of the text afterwards."""
 
@@ -26,6 +30,9 @@ class Analyzer:
         self._slang = PhraseTable(content.slang)
         self._synonyms = PhraseTable(content.synonyms)
         kinds = {phrase: kind for kind, phrases in content.smalltalk.items() for phrase in phrases}
+        self._emoji = {
+            ch: kind for phrase, kind in kinds.items() if not any(c.isalnum() for c in phrase) for ch in phrase
+        }
         # small-talk phrases become one marker token each, so "terima kasih banyak" reads as thanks + filler
         self._smalltalk = PhraseTable({phrase: f"smalltalk{kind}" for phrase, kind in kinds.items()})
 
@@ -37,6 +44,12 @@ class Analyzer:
         """The text the classifier sees: what was typed, folded, and its normalised words."""
         words = self.tokens(text) if tokens is None else tokens
         return f"{fold(text)} | {' '.join(words)}"
+
+    def emoji_kind(self, text: str) -> str | None:
+        """A message of nothing but listed emoji (skin tones and spaces aside), such as 🙏 or 👍👍: its kind."""
+        chars = {ch for ch in text if not ch.isspace() and ch not in _EMOJI_MODIFIERS}
+        kinds = {self._emoji.get(ch) for ch in chars}
+        return kinds.pop() if len(kinds) == 1 and None not in kinds else None
 
     def smalltalk_kind(self, tokens: list[str]) -> str | None:
         """The kind of chat when the message is only greetings, thanks, goodbyes or filler; else None."""

@@ -58,7 +58,7 @@ class FaqEngine:
     def match(self, question: str) -> Match:
         tokens = self.analyzer.tokens(question)
         normalized = " ".join(tokens)
-        kind = self.analyzer.smalltalk_kind(tokens)
+        kind = self.analyzer.emoji_kind(question) or self.analyzer.smalltalk_kind(tokens)
         if kind is not None:
             return Match(question, "smalltalk", None, 0.0, smalltalk=kind, normalized=normalized)
         decision = self._decide(self.analyzer.model_text(question, tokens))
