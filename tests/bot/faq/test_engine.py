@@ -41,10 +41,16 @@ def test_small_talk_is_never_an_faq_answer(engine: FaqEngine, question: str) -> 
     assert match.entry_id is None
 
 
-@pytest.mark.parametrize("question", ["", "   ", "???", "🙂🙂"])
+@pytest.mark.parametrize("question", ["", "   ", "???", "🤔🤔"])
 def test_empty_or_symbol_only_text_is_nonsense(engine: FaqEngine, question: str) -> None:
     match = engine.match(question)
     assert (match.outcome, match.smalltalk) == ("smalltalk", "nonsense")
+
+
+@pytest.mark.parametrize("question", ["🙏", "👍", "👍🏻", "🙏🏽🙏🏽", " 👍 "])
+def test_a_thumbs_up_or_praying_hands_alone_is_thanks(engine: FaqEngine, question: str) -> None:
+    match = engine.match(question)
+    assert (match.outcome, match.smalltalk, match.entry_id) == ("smalltalk", "thanks", None)
 
 
 def test_a_question_outside_the_topics_is_not_answered(engine: FaqEngine) -> None:
