@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as _format_date
+from babel.dates import format_interval, get_day_names
 from babel.dates import format_time as _format_time
-from babel.dates import get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -81,6 +81,10 @@ class Translator:
 
     def short_date(self, value: dt.date | dt.datetime) -> str:
         return _format_date(value, "d MMM", locale=self.language)
+
+    def week(self, start: dt.date) -> str:
+        """A Monday-to-Sunday week as people say it: `23–29 November`, `30 November–6 Desember`."""
+        return str(format_interval(start, start + dt.timedelta(days=6), "MMMMd", locale=self.language))
 
     def weekday(self, index: int) -> str:
         """Monday is 0, as `date.weekday()`: `Senin` .. `Minggu`."""

@@ -1,29 +1,42 @@
-"""Weekly statistics: a short button-led flow to note downloads and earnings, and `/statistik`."""
+"""Weekly statistics: a short button-led flow to note downloads and earnings, and `/statistik`.
+
+The flow notes the last complete Monday-to-Sunday week unless the user picks another, names its dates,
+takes only figures it can read for sure (bot/stats/amounts.py), keeps rupiah as rupiah, and asks before
+saving a figure that is implausible for one week.
+"""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from bot.messages import Button, Reply
 from bot.reminders.chart import render_chart
 from bot.reminders.schedule import local_today, week_start
+from bot.stats.amounts import (
+    IDR,
+    USD,
+    Money,
+    NotAnAnswer,
+    Refusal,
+    is_plausible_downloads,
+    is_plausible_money,
+    parse_count,
+    parse_money,
+)
 from bot.stats.levels import IMAGE, MEDIA, VIDEO, counting_year, progress
 from bot.storage.reminder_store import PLATFORMS, WeekStat
 from handlers.common import menu_button
 from handlers.context import Turn
-from handlers.reminders import store
+from handlers.steps import StepResult, close_step, current, open_step, step, store
 
 WEEKS_SHOWN = 8
-MAX_DOWNLOADS = 1_000_000
-MAX_EARNINGS = Decimal(1_000_000)
-ASK_DOWNLOADS, ASK_EARNINGS = "stats_downloads", "stats_earnings"
+WEEKS_PICKABLE = 4  # the last complete weeks a user can note, besides the current one
+ASK_DOWNLOADS, ASK_EARNINGS, CONFIRM = "stats_downloads", "stats_earnings", "stats_confirm"
 SHUTTERSTOCK, BOTH = "shutterstock", "both"
 SELLS = (IMAGE, VIDEO, BOTH)  # what a user can sell on Shutterstock
 ALL = "all"  # the downloads question of a platform without media types
-_NUMBER = re.compile(r"(?<![^\W\d_])\d[\d.,]*")  # not glued to a word: "kira2" is no number
 
 
 def platform_name(turn: Turn, platform: str) -> str:
@@ -31,12 +44,33 @@ def platform_name(turn: Turn, platform: str) -> str:
     return names.get(platform) or turn._("Other")
 
 
-def _platform_rows(turn: Turn) -> tuple[tuple[Button, ...], ...]:
-    buttons = [Button(platform_name(turn, p), f"st:p:{p}") for p in PLATFORMS]
+def last_complete_week(today: date) -> date:
+    """The Monday of the last Monday-to-Sunday week that has ended."""
+    return week_start(today) - timedelta(weeks=1)
+
+
+def _today(turn: Turn) -> date:
+    return local_today(turn.services.clock(), turn.user.timezone)
+
+
+def _week_arg(turn: Turn, text: str) -> date:
+    """A week from a button (its Monday), kept within the weeks a user may note; else the last complete one."""
+    today = _today(turn)
+    try:
+        week = week_start(date.fromisoformat(text))
+    except ValueError:
+        return last_complete_week(today)
+    earliest = last_complete_week(today) - timedelta(weeks=WEEKS_PICKABLE - 1)
+    return week if earliest <= week <= week_start(today) else last_complete_week(today)
+
+
+def _platform_rows(turn: Turn, week: date) -> tuple[tuple[Button, ...], ...]:
+    w = week.isoformat()
+    buttons = [Button(platform_name(turn, p), f"st:p:{p}:{w}") for p in PLATFORMS]
     return (
         (buttons[0], buttons[1]),
         (buttons[2], buttons[3]),
-        (Button(turn._("✅ Done, show my chart"), "st:show"),),
+        (Button(turn._("📅 Another week"), "st:weeks"), Button(turn._("✅ Done"), "st:show")),
     )
 
 
@@ -45,33 +79,61 @@ def _cancel_row(turn: Turn) -> tuple[tuple[Button, ...], ...]:
 
 
 async def action(turn: Turn, arg: str) -> list[Reply]:
-    """Buttons under `st:`: start, p:<platform>, m:<sells>:<note|show>, media, show, cancel."""
-    if arg.startswith("p:"):
-        platform = arg[2:]
+    """Buttons under `st:`: start, weeks, w:<monday>, p:<platform>:<monday>, m:<sells>:<then>[:<monday>],
+    media, ok, redo, show, cancel."""
+    what, _sep, rest = arg.partition(":")
+    if what == "start":
+        return start(turn, last_complete_week(_today(turn)))
+    if what == "weeks":
+        return [_week_picker(turn)]
+    if what == "w":
+        return start(turn, _week_arg(turn, rest))
+    if what == "p":
+        platform, _sep, week_text = rest.partition(":")
+        week = _week_arg(turn, week_text)
         if platform not in PLATFORMS:
-            return await start(turn)
+            return start(turn, week)
         if platform != SHUTTERSTOCK:
-            return await _ask_downloads(turn, platform, [ALL])
+            return await _ask_downloads(turn, platform, [ALL], week)
         sells = await store(turn).shutterstock_media(turn.user.id)
         if sells is None:
-            return [_ask_what_is_sold(turn, "note")]
-        return await _ask_downloads(turn, platform, _parts(sells))
-    if arg.startswith("m:"):
-        sells, _sep, then = arg[2:].partition(":")
+            return [_ask_what_is_sold(turn, "note", week)]
+        return await _ask_downloads(turn, platform, _parts(sells), week)
+    if what == "m":
+        sells, _sep, tail = rest.partition(":")
+        then, _sep, week_text = tail.partition(":")
+        week = _week_arg(turn, week_text)
         if sells not in SELLS:
-            return [_ask_what_is_sold(turn, then)]
+            return [_ask_what_is_sold(turn, then, week)]
         await store(turn).set_shutterstock_media(turn.user.id, sells)
         if then == "note":
-            return await _ask_downloads(turn, SHUTTERSTOCK, _parts(sells))
+            return await _ask_downloads(turn, SHUTTERSTOCK, _parts(sells), week)
         return await show(turn)
-    if arg == "media":
-        return [_ask_what_is_sold(turn, "show")]
-    if arg == "start":
-        return await start(turn)
-    if arg == "cancel":
-        await store(turn).clear_state(turn.user.id)
-        return [Reply(turn._("OK, cancelled."), ((menu_button(turn),),))]
+    if what == "media":
+        return [_ask_what_is_sold(turn, "show", last_complete_week(_today(turn)))]
+    if what in ("ok", "redo"):
+        return await _confirmed(turn, what == "ok")
+    if what == "cancel":
+        await close_step(turn)
+        return [Reply(turn._("OK, cancelled. Nothing was saved."), ((menu_button(turn),),))]
     return await show(turn)
+
+
+def start(turn: Turn, week: date) -> list[Reply]:
+    text = turn._("Noting the week of {week}. Which platform?", week=turn.t.week(week))
+    return [Reply(text, _platform_rows(turn, week), replace=True)]
+
+
+def _week_picker(turn: Turn) -> Reply:
+    today = _today(turn)
+    newest = last_complete_week(today)
+    weeks = [newest - timedelta(weeks=i) for i in range(WEEKS_PICKABLE)]
+    buttons = [
+        (Button(turn._("This week ({week})", week=turn.t.week(week_start(today))), f"st:w:{week_start(today)}"),)
+    ]
+    buttons += [(Button(turn.t.week(w), f"st:w:{w.isoformat()}"),) for w in weeks]
+    buttons.append((Button(turn._("⬅️ Back"), f"st:w:{newest.isoformat()}"),))
+    return Reply(turn._("Which week do you want to note?"), tuple(buttons), replace=True)
 
 
 def _parts(sells: str) -> list[str]:
@@ -79,149 +141,215 @@ def _parts(sells: str) -> list[str]:
     return [IMAGE, VIDEO] if sells == BOTH else [sells]
 
 
-def _ask_what_is_sold(turn: Turn, then: str) -> Reply:
+def _ask_what_is_sold(turn: Turn, then: str, week: date) -> Reply:
     then = then if then in ("note", "show") else "show"
+    w = week.isoformat()
     text = turn._(
         "What do you sell on Shutterstock? Photos/illustrations and videos climb separate levels, "
         "so I count their downloads separately."
     )
     buttons = (
-        (Button(turn._("📷 Photos & illustrations"), f"st:m:{IMAGE}:{then}"),),
-        (Button(turn._("🎬 Videos"), f"st:m:{VIDEO}:{then}"),),
-        (Button(turn._("📷🎬 Both"), f"st:m:{BOTH}:{then}"),),
+        (Button(turn._("📷 Photos & illustrations"), f"st:m:{IMAGE}:{then}:{w}"),),
+        (Button(turn._("🎬 Videos"), f"st:m:{VIDEO}:{then}:{w}"),),
+        (Button(turn._("📷🎬 Both"), f"st:m:{BOTH}:{then}:{w}"),),
         (Button(turn._("Cancel"), "st:cancel"),),
     )
     return Reply(text, buttons)
 
 
-def _downloads_question(turn: Turn, platform: str, part: str) -> str:
+def _downloads_question(turn: Turn, platform: str, part: str, week: date) -> str:
+    when = turn.t.week(week)
     if part == IMAGE:
-        return turn._("How many photo and illustration downloads on Shutterstock this week? Type the number, e.g. 12.")
+        return turn._(
+            "How many photo and illustration downloads on Shutterstock in {week}? Type the number, e.g. 12.", week=when
+        )
     if part == VIDEO:
-        return turn._("How many video downloads on Shutterstock this week? Type the number, e.g. 3.")
+        return turn._("How many video downloads on Shutterstock in {week}? Type the number, e.g. 3.", week=when)
     return turn._(
-        "How many downloads on {platform} this week? Type the number, e.g. 12.", platform=platform_name(turn, platform)
+        "How many downloads on {platform} in {week}? Type the number, e.g. 12.",
+        platform=platform_name(turn, platform),
+        week=when,
     )
 
 
-async def _ask_downloads(turn: Turn, platform: str, parts: list[str]) -> list[Reply]:
-    week = week_start(local_today(turn.services.clock(), turn.user.timezone))
+def _earnings_question(turn: Turn, platform: str, week: date) -> str:
+    return turn._(
+        "And the earnings on {platform} in {week}? In dollars like 3,50 — or in rupiah like Rp50.000 (type 0 if none).",
+        platform=platform_name(turn, platform),
+        week=turn.t.week(week),
+    )
+
+
+async def _ask_downloads(turn: Turn, platform: str, parts: list[str], week: date) -> list[Reply]:
     data = {"platform": platform, "week": week.isoformat(), "parts": parts, "got": {}}
-    await store(turn).set_state(turn.user.id, ASK_DOWNLOADS, data)
-    return [Reply(_downloads_question(turn, platform, parts[0]), _cancel_row(turn))]
+    await open_step(turn, ASK_DOWNLOADS, data)
+    return [Reply(_downloads_question(turn, platform, parts[0], week), _cancel_row(turn))]
 
 
-async def start(turn: Turn) -> list[Reply]:
-    text = turn._("Which platform do you want to note for this week?")
-    return [Reply(text, _platform_rows(turn), replace=True)]
+def _open_step_line(turn: Turn, data: dict[str, Any]) -> Reply:
+    """The one line that follows a normal answer while a stats step is open."""
+    text = turn._(
+        "⏳ You are still noting {platform} for {week}: type the figure I asked for, or tap Cancel.",
+        platform=platform_name(turn, str(data["platform"])),
+        week=turn.t.week(date.fromisoformat(str(data["week"]))),
+    )
+    return Reply(text, _cancel_row(turn))
 
 
-async def continue_flow(turn: Turn, text: str) -> list[Reply] | None:
-    """If the user is in the middle of noting statistics, take their typed number; else None."""
-    s = store(turn)
-    state = await s.get_state(turn.user.id)
-    if state is None or state[0] not in (ASK_DOWNLOADS, ASK_EARNINGS):
-        return None
-    name, data = state
-    platform = str(data["platform"])
+def _refusal(turn: Turn, refusal: Refusal, money: bool) -> str:
+    if refusal is Refusal.RANGE:
+        return turn._("Please type one number, not a range — for example 12.")
+    if refusal is Refusal.NEGATIVE:
+        return turn._("The figure can't be below zero. Type 0 if there was nothing.")
+    if refusal is Refusal.TOO_LARGE:
+        return turn._("That number is too large for one week. Check it and type it again.")
+    if money and refusal is Refusal.TOO_PRECISE:
+        return turn._("Write the cents with at most two digits, for example 3,50 — or in rupiah, e.g. Rp50.000.")
+    if money:
+        return turn._("I couldn't read that amount for sure. Type it like 3,50 (dollars) or Rp50.000 (rupiah).")
+    return turn._("I couldn't read that as a number. Type just the number of downloads, e.g. 12.")
+
+
+@step(ASK_DOWNLOADS, "st:cancel", "st:ok", "st:redo")
+async def on_downloads(turn: Turn, data: dict[str, Any], text: str) -> StepResult:
     parts = [str(p) for p in data.get("parts") or [ALL]]
     got = {str(k): int(v) for k, v in dict(data.get("got") or {}).items()}
-    if name == ASK_DOWNLOADS:
-        downloads = parse_whole(text)
-        if downloads is None or downloads > MAX_DOWNLOADS:
-            return [
-                Reply(
-                    turn._("I couldn't read that as a number. Type just the number of downloads, e.g. 12."),
-                    _cancel_row(turn),
-                )
-            ]
-        got[parts[len(got)]] = downloads
-        if len(got) < len(parts):
-            await s.set_state(turn.user.id, ASK_DOWNLOADS, {**data, "got": got})
-            return [Reply(_downloads_question(turn, platform, parts[len(got)]), _cancel_row(turn))]
-        await s.set_state(turn.user.id, ASK_EARNINGS, {**data, "got": got})
-        reply = turn._(
-            "And the earnings on {platform} this week, in US dollars? E.g. 3,50 (type 0 if none).",
-            platform=platform_name(turn, platform),
-        )
-        return [Reply(reply, _cancel_row(turn))]
-    earnings = parse_money(text)
-    if earnings is None or earnings > MAX_EARNINGS:
-        return [
-            Reply(
-                turn._("I couldn't read that amount. Type dollars like 3,50 or 12 (type 0 if none)."), _cancel_row(turn)
-            )
-        ]
+    try:
+        count = parse_count(text)
+    except NotAnAnswer:
+        return StepResult(reminder=_open_step_line(turn, data))
+    if isinstance(count, Refusal):
+        return StepResult([Reply(_refusal(turn, count, money=False), _cancel_row(turn))])
+    part = parts[len(got)]
+    if not is_plausible_downloads(count):
+        return StepResult(await _confirm(turn, data, {"kind": "downloads", "part": part, "value": count}))
+    return StepResult(await _take_downloads(turn, data, part, count))
+
+
+async def _take_downloads(turn: Turn, data: dict[str, Any], part: str, count: int) -> list[Reply]:
+    parts = [str(p) for p in data.get("parts") or [ALL]]
+    got = {**{str(k): int(v) for k, v in dict(data.get("got") or {}).items()}, part: count}
+    week = date.fromisoformat(str(data["week"]))
+    platform = str(data["platform"])
+    if len(got) < len(parts):
+        await open_step(turn, ASK_DOWNLOADS, {**data, "got": got})
+        return [Reply(_downloads_question(turn, platform, parts[len(got)], week), _cancel_row(turn))]
+    await open_step(turn, ASK_EARNINGS, {**data, "got": got})
+    return [Reply(_earnings_question(turn, platform, week), _cancel_row(turn))]
+
+
+@step(ASK_EARNINGS, "st:cancel", "st:ok", "st:redo")
+async def on_earnings(turn: Turn, data: dict[str, Any], text: str) -> StepResult:
+    try:
+        money = parse_money(text)
+    except NotAnAnswer:
+        return StepResult(reminder=_open_step_line(turn, data))
+    if isinstance(money, Refusal):
+        return StepResult([Reply(_refusal(turn, money, money=True), _cancel_row(turn))])
+    if not is_plausible_money(money):
+        pending = {"kind": "money", "currency": money.currency, "value": money.minor}
+        return StepResult(await _confirm(turn, data, pending))
+    return StepResult(await _save(turn, data, money))
+
+
+async def _confirm(turn: Turn, data: dict[str, Any], pending: dict[str, Any]) -> list[Reply]:
+    """A figure far beyond one week's usual: ask before it is stored."""
+    await open_step(turn, CONFIRM, {**data, "pending": pending})
+    week = turn.t.week(date.fromisoformat(str(data["week"])))
+    if pending["kind"] == "downloads":
+        figure = turn._("{n} downloads", n=turn.t.number(int(pending["value"])))
+    else:
+        figure = _money_text(turn, Money(str(pending["currency"]), int(pending["value"])))
+    text = turn._("{figure} in one week ({week})? That's a lot — is it right?", figure=figure, week=week)
+    buttons = ((Button(turn._("✅ Yes, that's right"), "st:ok"), Button(turn._("✏️ Change"), "st:redo")),)
+    return [Reply(text, buttons)]
+
+
+@step(CONFIRM, "st:cancel", "st:ok", "st:redo")
+async def on_confirm(turn: Turn, data: dict[str, Any], text: str) -> StepResult:
+    answer = text.strip().lower()
+    if answer in ("ya", "iya", "y", "yes", "benar", "betul", "bener"):
+        return StepResult(await _confirmed(turn, True))
+    if answer in ("tidak", "ga", "gak", "nggak", "no", "ubah", "salah", "bukan"):
+        return StepResult(await _confirmed(turn, False))
+    return StepResult(reminder=_open_step_line(turn, data))
+
+
+async def _confirmed(turn: Turn, yes: bool) -> list[Reply]:
+    state = await current(turn)
+    if state is None or state[0] != CONFIRM:
+        return [Reply(turn._("That question has expired. Start again with /statistik."), ((menu_button(turn),),))]
+    data = state[1]
+    pending = dict(data.pop("pending"))
+    week = date.fromisoformat(str(data["week"]))
+    platform = str(data["platform"])
+    if pending["kind"] == "downloads":
+        if yes:
+            return await _take_downloads(turn, data, str(pending["part"]), int(pending["value"]))
+        await open_step(turn, ASK_DOWNLOADS, data)
+        return [Reply(_downloads_question(turn, platform, str(pending["part"]), week), _cancel_row(turn))]
+    if yes:
+        return await _save(turn, data, Money(str(pending["currency"]), int(pending["value"])))
+    await open_step(turn, ASK_EARNINGS, data)
+    return [Reply(_earnings_question(turn, platform, week), _cancel_row(turn))]
+
+
+async def _save(turn: Turn, data: dict[str, Any], money: Money) -> list[Reply]:
+    got = {str(k): int(v) for k, v in dict(data.get("got") or {}).items()}
+    week = date.fromisoformat(str(data["week"]))
+    platform = str(data["platform"])
     stat = WeekStat(
-        date.fromisoformat(str(data["week"])),
+        week,
         platform,
         sum(got.values()),
-        int(earnings * 100),
+        money.minor,
         image_downloads=got.get(IMAGE),
         video_downloads=got.get(VIDEO),
+        currency=money.currency,
     )
-    await s.save_week_stat(turn.user.id, stat)
-    await s.clear_state(turn.user.id)
-    money = turn.t.money(Decimal(stat.earnings_cents) / 100, "USD")
+    await store(turn).save_week_stat(turn.user.id, stat)
+    await close_step(turn)
+    values = {"platform": platform_name(turn, platform), "week": turn.t.week(week), "money": _money_text(turn, money)}
     if stat.image_downloads is not None and stat.video_downloads is not None:
         saved = turn._(
-            "Saved: {platform}, {images} photo and {videos} video downloads, {money}. Another platform?",
-            platform=platform_name(turn, platform),
+            "Saved for {week}: {platform}, {images} photo and {videos} video downloads, {money}. Another platform?",
             images=turn.t.number(stat.image_downloads),
             videos=turn.t.number(stat.video_downloads),
-            money=money,
+            **values,
         )
     else:
         saved = turn._(
-            "Saved: {platform}, {downloads} downloads, {money}. Another platform?",
-            platform=platform_name(turn, platform),
+            "Saved for {week}: {platform}, {downloads} downloads, {money}. Another platform?",
             downloads=turn.t.number(stat.downloads),
-            money=money,
+            **values,
         )
-    return [Reply(saved, _platform_rows(turn))]
+    return [Reply(saved, _platform_rows(turn, week))]
 
 
-def parse_whole(text: str) -> int | None:
-    """`12`, `1.234` (Indonesian thousands) or `1,234` -> a whole number."""
-    found = _NUMBER.search(text)
-    if not found:
-        return None
-    digits = found.group().rstrip(".,")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
-        digits = digits.replace(".", "").replace(",", "")
-    return int(digits) if digits.isdigit() else None
+def _money_text(turn: Turn, money: Money) -> str:
+    return turn.t.money(money.amount, money.currency)
 
 
-def parse_money(text: str) -> Decimal | None:
-    """`3,50` (Indonesian), `3.50`, `1.234,50` or `12` -> dollars with cents."""
-    found = _NUMBER.search(text)
-    if not found:
-        return None
-    raw = found.group().rstrip(".,")
-    if "," in raw and "." in raw:
-        raw = raw.replace(".", "").replace(",", ".") if raw.rfind(",") > raw.rfind(".") else raw.replace(",", "")
-    elif "," in raw:
-        raw = raw.replace(",", ".") if len(raw.split(",")[-1]) <= 2 else raw.replace(",", "")
-    elif raw.count(".") == 1 and len(raw.split(".")[-1]) == 3:
-        raw = raw.replace(".", "")  # "1.500" is one thousand five hundred in Indonesian
-    try:
-        value = Decimal(raw).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return None
-    return value if value >= 0 else None
+def _totals_text(turn: Turn, stats: list[WeekStat]) -> str:
+    """Earnings per currency as typed: `US$12,25 + Rp50.000` (no invented exchange rate)."""
+    totals = {USD: 0, IDR: 0}
+    for st in stats:
+        totals[st.currency] = totals.get(st.currency, 0) + st.earnings_minor
+    parts = [_money_text(turn, Money(c, v)) for c, v in totals.items() if v]
+    return " + ".join(parts) if parts else _money_text(turn, Money(USD, 0))
 
 
 async def show(turn: Turn) -> list[Reply]:
     """The last weeks as a chart and a short summary, with Shutterstock level progress."""
     s = store(turn)
-    today = local_today(turn.services.clock(), turn.user.timezone)
+    today = _today(turn)
     this_week = week_start(today)
     first_week = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
     year_start = week_start(date(today.year, 1, 1))
     stats = await s.week_stats(turn.user.id, min(first_week, year_start))
     recent = [st for st in stats if st.week_start >= first_week]
     if not recent:
-        text = turn._("No statistics yet. Note this week's downloads and earnings — it takes a minute.")
+        text = turn._("No statistics yet. Note last week's downloads and earnings — it takes a minute.")
         return [Reply(text, ((Button(turn._("📝 Note them now"), "st:start"),), (menu_button(turn),)))]
 
     weeks = [first_week + timedelta(weeks=i) for i in range(WEEKS_SHOWN)]
@@ -229,7 +357,6 @@ async def show(turn: Turn) -> list[Reply]:
     for st in recent:
         downloads[st.platform][weeks.index(st.week_start)] += st.downloads
     total_downloads = sum(st.downloads for st in recent)
-    total_cents = sum(st.earnings_cents for st in recent)
     per_week = [sum(v[i] for v in downloads.values()) for i in range(WEEKS_SHOWN)]
     best = max(range(WEEKS_SHOWN), key=lambda i: per_week[i])
 
@@ -238,11 +365,11 @@ async def show(turn: Turn) -> list[Reply]:
             "📈 Last {weeks} weeks: {downloads} downloads, {money}.",
             weeks=WEEKS_SHOWN,
             downloads=turn.t.number(total_downloads),
-            money=turn.t.money(Decimal(total_cents) / 100, "USD"),
+            money=_totals_text(turn, recent),
         ),
         turn._(
-            "Best week: starting {date} ({downloads} downloads).",
-            date=turn.t.short_date(weeks[best]),
+            "Best week: {week} ({downloads} downloads).",
+            week=turn.t.week(weeks[best]),
             downloads=turn.t.number(per_week[best]),
         ),
     ]
@@ -262,7 +389,7 @@ async def show(turn: Turn) -> list[Reply]:
     render_chart(
         weeks, downloads, labels, [turn.t.short_date(w) for w in weeks], turn._("Downloads per week"), chart_path
     )
-    buttons = ((Button(turn._("📝 Note this week"), "st:start"),), *extra_buttons, (menu_button(turn),))
+    buttons = ((Button(turn._("📝 Note a week"), "st:start"),), *extra_buttons, (menu_button(turn),))
     return [Reply("\n".join(lines), buttons, image=chart_path)]
 
 

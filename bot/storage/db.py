@@ -124,16 +124,19 @@ class Database:
 
     # --- users -----------------------------------------------------------------
 
-    async def ensure_user(self, channel: str, chat_id: str, timezone: str, language: str = "id") -> StoredUser:
-        """The stored user for this chat, created on first contact."""
+    async def ensure_user(
+        self, channel: str, chat_id: str, timezone: str, language: str = "id", now: datetime | None = None
+    ) -> StoredUser:
+        """The stored user for this chat, created on first contact (at `now`, the service clock)."""
         existing = await self.get_user(channel, chat_id)
         if existing is not None:
             return existing  # the common case costs one read, no write
+        created = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         async with self.transaction() as tx:
             await tx.execute(
                 "INSERT INTO users (channel, chat_id, language, timezone, created_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (channel, chat_id) DO NOTHING",
-                (channel, chat_id, language, timezone, utc_now_iso()),
+                (channel, chat_id, language, timezone, created),
             )
         user = await self.get_user(channel, chat_id)
         assert user is not None
@@ -164,12 +167,24 @@ class Database:
 
     # --- FAQ gaps and feedback ------------------------------------------------------
 
-    async def record_unanswered(self, user_id: int | None, question: str, normalized: str, outcome: str) -> None:
+    async def record_unanswered(self, user_id: int | None, question: str, normalized: str, outcome: str) -> int:
+        """Store a question the FAQ could not answer confidently; returns its row id."""
         async with self.transaction() as tx:
             await tx.execute(
                 "INSERT INTO unanswered (user_id, question, normalized, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
                 (user_id, question[:500], normalized[:500], outcome, utc_now_iso()),
             )
+            row = await tx.fetch_one("SELECT last_insert_rowid()")
+        return int(row[0]) if row else 0
+
+    async def reject_suggestions(self, user_id: int, unanswered_id: int) -> bool:
+        """The user said none of the suggested entries fit ("Bukan semuanya"): editors see it in the gaps."""
+        async with self.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE unanswered SET outcome = 'rejected' WHERE id = ? AND user_id = ? AND outcome = 'suggest'",
+                (unanswered_id, user_id),
+            )
+        return changed > 0
 
     async def record_feedback(self, user_id: int, entry_id: str, helpful: bool) -> None:
         async with self.transaction() as tx:

@@ -96,4 +96,24 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE weekly_stats ADD COLUMN image_downloads INTEGER CHECK (image_downloads >= 0);
     ALTER TABLE weekly_stats ADD COLUMN video_downloads INTEGER CHECK (video_downloads >= 0);
     """,
+    # 5: earnings keep the currency they were typed in (rupiah stays rupiah), in minor units
+    """
+    ALTER TABLE weekly_stats RENAME COLUMN earnings_cents TO earnings_minor;
+    ALTER TABLE weekly_stats ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD' CHECK (currency IN ('USD', 'IDR'));
+    """,
+    # 6: "Bukan semuanya": a question whose suggestions the user rejected is a gap of its own kind
+    """
+    CREATE TABLE unanswered_new (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        question TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('suggest', 'decline', 'rejected')),
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO unanswered_new SELECT id, user_id, question, normalized, outcome, created_at FROM unanswered;
+    DROP TABLE unanswered;
+    ALTER TABLE unanswered_new RENAME TO unanswered;
+    CREATE INDEX unanswered_normalized ON unanswered (normalized);
+    """,
 )

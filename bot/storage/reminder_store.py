@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import aiosqlite
@@ -14,6 +14,7 @@ from bot.reminders.schedule import Occurrence, from_utc_text, next_occurrence, t
 from bot.storage.db import Database, StoredUser, user_from_row, utc_now_iso
 
 UPLOAD, STATS = "upload", "stats"
+STATE_MAX_AGE = timedelta(minutes=30)  # an open step of a flow expires; its late answer is never saved
 PLATFORMS = ("shutterstock", "adobestock", "freepik", "other")
 
 
@@ -57,10 +58,11 @@ class WeekStat:
     week_start: date
     platform: str
     downloads: int
-    earnings_cents: int
+    earnings_minor: int  # in the currency's minor unit: cents for USD, rupiah for IDR
     # Shutterstock only: the downloads of each media type, as the user gave them (None: not asked)
     image_downloads: int | None = None
     video_downloads: int | None = None
+    currency: str = "USD"
 
 
 class ReminderStore:
@@ -109,6 +111,19 @@ class ReminderStore:
             sql, params = sql + " AND kind = ?", (user_id, kind)
         async with self.db.transaction() as tx:
             return await tx.execute(sql, params)
+
+    async def enable(self, user: StoredUser, kind: str, now: datetime) -> Reminder | None:
+        """Switch a reminder that was turned off back on, at its old time; None when there is none."""
+        existing = await self.get(user.id, kind)
+        if existing is None:
+            return None
+        return await self.set_reminder(user, kind, existing.local_time, now, existing.weekday)
+
+    async def resume(self, user: StoredUser, now: datetime) -> None:
+        """End a pause now: every enabled reminder is due again from its next regular time."""
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE reminders SET paused_until = NULL WHERE user_id = ?", (user.id,))
+        await self.reschedule(user, now)
 
     async def reschedule(self, user: StoredUser, now: datetime, paused_until: date | None = None) -> None:
         """Recompute every enabled reminder (after a zone change or a pause)."""
@@ -241,6 +256,25 @@ class ReminderStore:
             )
         return int(row[0]) if row else count
 
+    async def set_uploads(self, user_id: int, day: date, count: int) -> None:
+        """Correct a day's upload count (0 removes the day)."""
+        async with self.db.transaction() as tx:
+            if count > 0:
+                await tx.execute(
+                    "INSERT INTO uploads (user_id, local_date, count) VALUES (?, ?, ?)"
+                    " ON CONFLICT (user_id, local_date) DO UPDATE SET count = excluded.count",
+                    (user_id, day.isoformat(), count),
+                )
+                await tx.execute(
+                    "DELETE FROM rest_days WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat())
+                )
+            else:
+                await tx.execute("DELETE FROM uploads WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat()))
+
+    async def rest_days(self, user_id: int) -> set[date]:
+        rows = await self.db.fetch_all("SELECT local_date FROM rest_days WHERE user_id = ?", (user_id,))
+        return {date.fromisoformat(r[0]) for r in rows}
+
     async def upload_counts(self, user_id: int) -> dict[date, int]:
         rows = await self.db.fetch_all("SELECT local_date, count FROM uploads WHERE user_id = ?", (user_id,))
         return {date.fromisoformat(r[0]): int(r[1]) for r in rows if int(r[1]) > 0}
@@ -271,25 +305,27 @@ class ReminderStore:
     async def save_week_stat(self, user_id: int, stat: WeekStat) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO weekly_stats (user_id, week_start, platform, downloads, earnings_cents,"
-                " image_downloads, video_downloads) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO weekly_stats (user_id, week_start, platform, downloads, earnings_minor,"
+                " image_downloads, video_downloads, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (user_id, week_start, platform) DO UPDATE SET"
-                " downloads = excluded.downloads, earnings_cents = excluded.earnings_cents,"
-                " image_downloads = excluded.image_downloads, video_downloads = excluded.video_downloads",
+                " downloads = excluded.downloads, earnings_minor = excluded.earnings_minor,"
+                " image_downloads = excluded.image_downloads, video_downloads = excluded.video_downloads,"
+                " currency = excluded.currency",
                 (
                     user_id,
                     stat.week_start.isoformat(),
                     stat.platform,
                     stat.downloads,
-                    stat.earnings_cents,
+                    stat.earnings_minor,
                     stat.image_downloads,
                     stat.video_downloads,
+                    stat.currency,
                 ),
             )
 
     async def week_stats(self, user_id: int, since: date) -> list[WeekStat]:
         rows = await self.db.fetch_all(
-            "SELECT week_start, platform, downloads, earnings_cents, image_downloads, video_downloads"
+            "SELECT week_start, platform, downloads, earnings_minor, image_downloads, video_downloads, currency"
             " FROM weekly_stats WHERE user_id = ? AND week_start >= ? ORDER BY week_start",
             (user_id, since.isoformat()),
         )
@@ -301,6 +337,7 @@ class ReminderStore:
                 int(r[3]),
                 None if r[4] is None else int(r[4]),
                 None if r[5] is None else int(r[5]),
+                str(r[6]),
             )
             for r in rows
         ]
@@ -316,17 +353,27 @@ class ReminderStore:
 
     # --- conversation state (multi-step flows survive restarts) ------------------------
 
-    async def get_state(self, user_id: int) -> tuple[str, dict[str, Any]] | None:
-        row = await self.db.fetch_one("SELECT state, data FROM conversation_state WHERE user_id = ?", (user_id,))
-        return (str(row[0]), dict(json.loads(row[1]))) if row else None
+    async def get_state(
+        self, user_id: int, now: datetime, max_age: timedelta = STATE_MAX_AGE
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The open step of a multi-step flow; a step left untouched longer than `max_age` has expired."""
+        row = await self.db.fetch_one(
+            "SELECT state, data, updated_at FROM conversation_state WHERE user_id = ?", (user_id,)
+        )
+        if row is None:
+            return None
+        if now - datetime.fromisoformat(str(row[2])) > max_age:
+            await self.clear_state(user_id)
+            return None
+        return str(row[0]), dict(json.loads(row[1]))
 
-    async def set_state(self, user_id: int, state: str, data: dict[str, Any]) -> None:
+    async def set_state(self, user_id: int, state: str, data: dict[str, Any], now: datetime) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO conversation_state (user_id, state, data, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, data = excluded.data,"
                 " updated_at = excluded.updated_at",
-                (user_id, state, json.dumps(data), utc_now_iso()),
+                (user_id, state, json.dumps(data), now.astimezone(UTC).isoformat(timespec="seconds")),
             )
 
     async def clear_state(self, user_id: int) -> None:
