@@ -2,8 +2,12 @@
 
 A day counts when at least one upload is recorded. Each Monday-to-Sunday week allows
 `7 - weekly_target` days without uploads; those rest days keep the streak alive. One more day
-without uploads in the same week breaks it. Today never breaks a streak: the day is not over.
-The streak's length is the number of upload days in the unbroken run.
+without uploads in the same week breaks it. Today never breaks a streak: the day is not over,
+but a rest day the user declared for today is already spent. Days before the user signed up
+never count against them. The streak's length is the number of upload days in the unbroken run.
+
+Every figure the bot shows (the reply to "😴 Libur", /streak, milestones) comes from this one
+calculation, so they cannot contradict each other.
 """
 
 from __future__ import annotations
@@ -28,18 +32,35 @@ class StreakStatus:
     uploaded_today: bool
 
 
-def streak_status(upload_days: set[date], today: date, weekly_target: int = DEFAULT_WEEKLY_TARGET) -> StreakStatus:
+def streak_status(
+    upload_days: set[date],
+    today: date,
+    weekly_target: int = DEFAULT_WEEKLY_TARGET,
+    *,
+    rest_today: bool = False,
+    since: date | None = None,
+) -> StreakStatus:
+    """The streak on `today`; `rest_today`: the user declared today a rest day; `since`: their sign-up day."""
     if not 1 <= weekly_target <= 7:
         raise ValueError("weekly target must be 1 to 7 days")
     allowance = 7 - weekly_target
+    uploaded_today = today in upload_days
+    resting_today = rest_today and not uploaded_today
+
+    def missed(day: date) -> bool:
+        """A day spent without uploads: past days, and today once declared a rest day."""
+        if since is not None and day < since:
+            return False
+        return day not in upload_days and (day < today or (day == today and resting_today))
+
     current = longest = 0
     missed_in_week: Counter[date] = Counter()  # days without uploads since the run began, per week
     if upload_days:
         day = min(upload_days)
-        while day < today:
+        while day <= today:
             if day in upload_days:
                 current += 1
-            else:
+            elif missed(day):
                 week = week_start(day)
                 missed_in_week[week] += 1
                 if missed_in_week[week] > allowance:
@@ -47,27 +68,24 @@ def streak_status(upload_days: set[date], today: date, weekly_target: int = DEFA
                     missed_in_week.clear()
             longest = max(longest, current)
             day += timedelta(days=1)
-        if today in upload_days:
-            current += 1
-            longest = max(longest, current)
     this_week = week_start(today)
-    week_days = {this_week + timedelta(days=i) for i in range(7)}
-    week_uploads = len(upload_days & week_days)
-    missed = sum(1 for d in week_days if d < today and d not in upload_days)
+    week_days = [this_week + timedelta(days=i) for i in range(7)]
+    spent = sum(1 for d in week_days if d <= today and missed(d))
     return StreakStatus(
         current=current,
         longest=longest,
-        week_upload_days=week_uploads,
+        week_upload_days=len(upload_days.intersection(week_days)),
         week_target=weekly_target,
-        rest_days_left=max(allowance - missed, 0),
-        uploaded_today=today in upload_days,
+        rest_days_left=max(allowance - spent, 0),
+        uploaded_today=uploaded_today,
     )
 
 
-def milestone_reached(status: StreakStatus) -> int | None:
-    """The milestone the current streak just reached today, if any."""
-    if status.uploaded_today and status.current in MILESTONES:
-        return status.current
+def milestone_reached(before: StreakStatus, after: StreakStatus) -> int | None:
+    """The milestone this upload made the streak reach: only the upload that crosses it, once."""
+    for milestone in MILESTONES:
+        if before.current < milestone <= after.current:
+            return milestone
     return None
 
 

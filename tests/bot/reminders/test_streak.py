@@ -64,10 +64,41 @@ def test_week_progress_and_rest_days_left() -> None:
     assert status.week_upload_days == 2 and status.rest_days_left == 1
 
 
-def test_milestones_are_noticed_only_on_the_day_they_are_reached() -> None:
-    uploads = days(*range(7))
-    assert milestone_reached(streak_status(uploads, MON + timedelta(days=6))) == 7
-    assert milestone_reached(streak_status(uploads, MON + timedelta(days=7))) is None
+def test_a_milestone_is_noticed_by_the_upload_that_reaches_it_and_only_once() -> None:
+    today = MON + timedelta(days=6)
+    before = streak_status(days(*range(6)), today)
+    after = streak_status(days(*range(7)), today)
+    assert milestone_reached(before, after) == 7
+    assert milestone_reached(after, after) is None  # a second upload the same day: no repeat
+
+
+def test_a_broken_streak_reaches_no_milestone() -> None:
+    # six upload days, then Thu..Sun of the next week missed: the run restarts at 1, not 7
+    uploads = days(0, 1, 2, 3, 4, 5)
+    today = MON + timedelta(days=13)
+    before = streak_status(uploads, today)
+    after = streak_status(uploads | {today}, today)
+    assert (before.current, after.current) == (0, 1)
+    assert milestone_reached(before, after) is None
+
+
+def test_a_rest_day_declared_today_is_spent_at_once() -> None:
+    thursday = MON + timedelta(days=3)
+    uploads = days(0, 2)  # Tue missed
+    assert streak_status(uploads, thursday).rest_days_left == 1
+    assert streak_status(uploads, thursday, rest_today=True).rest_days_left == 0
+
+
+def test_a_rest_day_declared_after_uploading_costs_nothing() -> None:
+    thursday = MON + timedelta(days=3)
+    status = streak_status(days(0, 2, 3), thursday, rest_today=True)
+    assert status.rest_days_left == 1 and status.uploaded_today
+
+
+def test_days_before_sign_up_never_count() -> None:
+    tuesday = MON + timedelta(days=1)
+    assert streak_status(set(), tuesday).rest_days_left == 1  # Monday counts as missed without a sign-up day
+    assert streak_status(set(), tuesday, since=tuesday).rest_days_left == 2
 
 
 def test_a_burst_far_above_usual_is_flagged() -> None:
