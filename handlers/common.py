@@ -5,14 +5,6 @@ from __future__ import annotations
 from bot.messages import Button
 from handlers.context import Turn
 
-MAX_LABEL = 60
-
-
-def label(text: str) -> str:
-    """A button label short enough to read on a phone."""
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
-
 
 def menu_button(turn: Turn) -> Button:
     return Button(turn._("🏠 Main menu"), "menu")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.faq.content import FaqEntry
 from bot.messages import Button, Reply
-from handlers.common import category_rows, label, main_menu_rows, menu_button
+from handlers.common import category_rows, main_menu_rows, menu_button
 from handlers.context import Turn
 
 MAX_QUESTION_CHARS = 1000
+_BARE_NUMBER = re.compile(r"^[\d\s.,]{1,6}$")
 
 
 def menu(turn: Turn) -> list[Reply]:
@@ -19,7 +22,7 @@ def category(turn: Turn, key: str) -> list[Reply]:
     entries = turn.services.content.in_category(key)
     if title is None or not entries:
         return _gone(turn)
-    buttons = tuple((Button(label(e.question), f"faq:{e.id}"),) for e in entries)
+    buttons = tuple((Button(e.label, f"faq:{e.id}"),) for e in entries)
     reply = Reply(turn._("{title} — pick a question:", title=title), (*buttons, (menu_button(turn),)), replace=True)
     return [reply]
 
@@ -34,7 +37,7 @@ def answer(turn: Turn, entry_id: str) -> list[Reply]:
 def _answer_reply(turn: Turn, entry: FaqEntry) -> Reply:
     content = turn.services.content
     related = [r for r in (content.entry(i) for i in entry.related) if r is not None]
-    buttons: list[tuple[Button, ...]] = [(Button(label(r.question), f"faq:{r.id}"),) for r in related]
+    buttons: list[tuple[Button, ...]] = [(Button(r.label, f"faq:{r.id}"),) for r in related]
     buttons.append(
         (
             Button(turn._("👍 Helpful"), f"fb:{entry.id}:1"),
@@ -51,12 +54,17 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
         return [Reply(turn._("Type your question after /tanya, for example: /tanya what is microstock"))]
     if len(question) > MAX_QUESTION_CHARS:
         return [Reply(turn._("That message is too long for me. Try asking in one or two short sentences 🙏"))]
+    if _BARE_NUMBER.match(question):
+        # a number with no question around it: a choice from a menu that is not on screen, not a topic
+        text = turn._("To choose, tap one of the buttons 🙂 Or type your question in words.")
+        return [Reply(text, main_menu_rows(turn))]
     services = turn.services
     match = services.engine.match(question)
     if match.outcome == "smalltalk":
         return [_smalltalk(turn, match.smalltalk or "nonsense")]
+    gap = 0
     if match.outcome in ("suggest", "decline"):
-        await services.db.record_unanswered(turn.user.id, question, match.normalized, match.outcome)
+        gap = await services.db.record_unanswered(turn.user.id, question, match.normalized, match.outcome)
     if match.outcome == "answer" and match.entry_id:
         entry = services.content.entry(match.entry_id)
         if entry is not None:
@@ -64,8 +72,8 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
     if match.outcome == "suggest" and match.entry_id:
         ids = (match.entry_id, *match.suggestions)
         entries = [e for e in (services.content.entry(i) for i in ids) if e is not None]
-        buttons = tuple((Button(label(e.question), f"faq:{e.id}"),) for e in entries)
-        return [Reply(turn._("Did you mean…?"), (*buttons, (Button(turn._("None of these"), "menu"),)))]
+        buttons = tuple((Button(e.label, f"faq:{e.id}"),) for e in entries)
+        return [Reply(turn._("Did you mean…?"), (*buttons, (Button(turn._("None of these"), f"none:{gap}"),)))]
     return [
         Reply(
             turn._(
@@ -93,6 +101,17 @@ def _smalltalk(turn: Turn, kind: str) -> Reply:
         ),
         category_rows(turn),
     )
+
+
+async def none_of_these(turn: Turn, gap: str) -> list[Reply]:
+    """None of the suggestions fit: the question is kept for the editors, and the user is told so."""
+    if gap.isdigit():
+        await turn.services.db.reject_suggestions(turn.user.id, int(gap))
+    text = turn._(
+        "Thanks for telling me 🙏 I've noted your question for the people who write my answers. "
+        "Try asking in other words, or pick a topic:"
+    )
+    return [Reply(text, category_rows(turn))]
 
 
 async def feedback(turn: Turn, entry_id: str, helpful: bool) -> list[Reply]:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from bot.i18n import Translator
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import account, faq, reminders, start, stats
+from handlers import account, faq, reminders, start, stats, steps
 from handlers.context import Turn
 
 log = logging.getLogger(__name__)
+
+
+def clean_text(text: str) -> str:
+    """Remove zero-width and other invisible format characters (they break commands and numbers)."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -32,23 +40,33 @@ class Conversation:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         services = self.services
         user = await services.db.ensure_user(
-            incoming.user.channel, incoming.user.chat_id, services.settings.default_tz, incoming.user.language
+            incoming.user.channel,
+            incoming.user.chat_id,
+            services.settings.default_tz,
+            incoming.user.language,
+            services.clock(),
         )
         if not user.active:
             await services.db.set_active(user.id, True)
         turn = Turn(services, incoming, user, Translator(user.language))
         if incoming.action is not None:
+            await steps.leave_unless_owned(turn, incoming.action)  # another button closes an open step
             return await self._action(turn, incoming.action)
         if incoming.media is not None:
             return start.media(turn)
-        return await self._text(turn, incoming.text or "")
+        return await self._text(turn, clean_text(incoming.text or ""))
 
     async def _text(self, turn: Turn, text: str) -> list[Reply]:
         command = parse_command(text)
         if command is None:
-            in_flow = await stats.continue_flow(turn, text)
-            return in_flow if in_flow is not None else await faq.ask(turn, text)
-        await reminders.store(turn).clear_state(turn.user.id)  # a command leaves any half-done flow
+            result = await steps.continue_step(turn, text)
+            if result is not None and result.replies is not None:
+                return result.replies
+            replies = await faq.ask(turn, text)
+            if result is not None and result.reminder is not None:
+                replies.append(result.reminder)  # answered as usual, with the open step in one line
+            return replies
+        await steps.close_step(turn)  # a command leaves any half-done flow
         name, args = command
         if name == "start":
             return start.start(turn)
@@ -90,7 +108,11 @@ class Conversation:
         if kind == "rem":
             return await reminders.action(turn, arg)
         if kind == "up":
+            if arg == "fixcancel":
+                return await reminders.cancel_fix(turn)
             return await reminders.upload_action(turn, arg)
+        if kind == "none":
+            return await faq.none_of_these(turn, arg)
         if kind == "streak":
             return await reminders.streak(turn)
         if kind == "tgt":

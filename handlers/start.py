@@ -21,17 +21,15 @@ def start(turn: Turn) -> list[Reply]:
 def help_(turn: Turn) -> list[Reply]:
     text = turn._(
         "How to use Kawan:\n\n"
-        '• Type a question in your own words, e.g. "how does the Shutterstock level work"\n'
-        "• /menu — browse questions by topic\n"
-        "• /tanya QUESTION — ask a question\n"
-        "• /pengingat — your reminders (e.g. /pengingat upload 19:00, /pengingat statistik senin 09:00, "
-        "/pengingat libur 3, /pengingat mati)\n"
-        "• /upload [N] — record today's uploads\n"
+        '• Type your question in your own words, for example "how do Shutterstock levels work"\n'
+        "• /menu — browse the questions by topic\n"
+        "• /pengingat — your reminders. For example: /pengingat upload 19:00, "
+        "/pengingat statistik senin 09:00, /pengingat libur 3, /pengingat mati\n"
+        "• /upload — note today's uploads. With a number, for example /upload 5\n"
         "• /streak — your upload streak\n"
-        "• /statistik — your weekly sales chart\n"
-        "• /zona WIB|WITA|WIT — your time zone\n"
-        "• /hapusdata — delete everything I store about you\n"
-        "• /bantuan — this help\n\n"
+        "• /statistik — note and see your weekly sales\n"
+        "• /zona — change your time zone, for example /zona WITA or /zona makassar\n"
+        "• /hapusdata — delete everything I store about you\n\n"
         "Tap the buttons under my messages so you don't have to type much."
     )
     return [Reply(text, main_menu_rows(turn))]
