@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, check_db_path, load_settings
 from bot.faq.content import STALE_AFTER_DAYS, ContentError, check_content, stale_entries
 from bot.faq.engine import FaqEngine, Match
 from bot.logging_setup import configure_logging
@@ -75,6 +75,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.command == "content" and args.content_command == "check":
         return _content_check(settings, args.stale)
+    if args.command in ("run", "chat") or (args.command == "content" and args.content_command == "gaps"):
+        check_db_path(settings.db_path)
     if args.command == "content" and args.content_command == "gaps":
         return asyncio.run(_content_gaps(settings, args.limit))
     if args.command == "run":

@@ -41,6 +41,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     cache_dir: Path | None = None  # where the trained FAQ model is kept; None: build it in memory each start
+    startup_timeout: int = 60  # seconds `kawan run` keeps trying to reach the chat platform before giving up
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError when it is not set (only `kawan run` needs it)."""
@@ -69,6 +70,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         raise ConfigError("TELEGRAM_BASE_URL", "must start with http:// or https://")
 
     content_dir = Path(get("KAWAN_CONTENT") or PROJECT_ROOT / "content")
+    if content_dir.exists() and not content_dir.is_dir():
+        raise ConfigError("KAWAN_CONTENT", f"{content_dir} is a file; it must be the content folder (with faq/ in it)")
     if not content_dir.is_dir():
         raise ConfigError("KAWAN_CONTENT", f"folder not found: {content_dir}")
 
@@ -94,6 +97,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     port_raw = get("KAWAN_WEBHOOK_PORT") or "8443"
     if not port_raw.isdigit() or not 1 <= int(port_raw) <= 65535:
         raise ConfigError("KAWAN_WEBHOOK_PORT", "must be a port number from 1 to 65535")
+    timeout_raw = get("KAWAN_STARTUP_TIMEOUT") or "60"
+    if not timeout_raw.isdigit() or not 1 <= int(timeout_raw) <= 3600:
+        raise ConfigError("KAWAN_STARTUP_TIMEOUT", "must be a number of seconds from 1 to 3600")
     secret = get("KAWAN_WEBHOOK_SECRET")
     if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
         raise ConfigError("KAWAN_WEBHOOK_SECRET", "use 1-256 characters: letters, digits, _ and -")
@@ -113,7 +119,27 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         webhook_port=int(port_raw),
         webhook_secret=secret,
         cache_dir=cache_dir,
+        startup_timeout=int(timeout_raw),
     )
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_db_path(path: Path) -> None:
+    """KAWAN_DB must be a SQLite file, or a new file in an existing folder; else one clear ConfigError."""
+    if path.is_dir():
+        raise ConfigError("KAWAN_DB", f"{path} is a folder; give the path of a database file, e.g. {path / 'kawan.db'}")
+    if not path.parent.is_dir():
+        raise ConfigError("KAWAN_DB", f"the folder {path.parent} does not exist; create it or choose another path")
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise ConfigError("KAWAN_DB", f"{path} cannot be read ({exc.strerror})") from None
+        if header and header != SQLITE_HEADER:
+            raise ConfigError("KAWAN_DB", f"{path} is not a SQLite database; point KAWAN_DB at Kawan's database file")
 
 
 def default_cache_dir(environ: Mapping[str, str]) -> Path:

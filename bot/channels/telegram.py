@@ -7,15 +7,18 @@ Telegram and the channel-neutral `Incoming`/`Reply`, and copes with what the Bot
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import sys
+import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Message, Update
+from telegram import Bot, BotCommand, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -29,7 +32,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram_render import OutgoingMessage, render
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.faq.engine import FaqEngine
 from bot.i18n import Translator, _
 from bot.messages import Incoming, Reply, UserRef
@@ -78,6 +81,7 @@ class TelegramChannel:
         self.engine = engine
         self._services = services
         self._owns_services = services is None
+        self._turns = ChatTurns()
         self.app = self._build()
 
     @property
@@ -136,6 +140,8 @@ class TelegramChannel:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or message.text is None:
             return
+        if _for_another_bot(message.text, self.app.bot.username):
+            return  # "/start@OtherBot": a command meant for someone else
         await self._converse(chat.id, Incoming(UserRef(CHANNEL, str(chat.id)), text=message.text))
 
     async def _on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -161,8 +167,11 @@ class TelegramChannel:
             await self.send(chat.id, [Reply(Translator().gettext(GROUPS_NOT_SUPPORTED))])
 
     async def _converse(self, chat_id: int, incoming: Incoming, replaced: Message | None = None) -> None:
-        replies = await self.conversation.handle(incoming)
-        await self.send(chat_id, replies, replaced)
+        # Updates are handled concurrently, but one chat's messages are answered one at a time, in the
+        # order they came: a burst of messages from one user never gets its replies reordered.
+        async with self._turns.hold(chat_id):
+            replies = await self.conversation.handle(incoming)
+            await self.send(chat_id, replies, replaced)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
@@ -264,6 +273,38 @@ class TelegramChannel:
         return 0
 
 
+class ChatTurns:
+    """One lock per chat, kept only while that chat has messages in flight (asyncio locks wake in FIFO order)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+def _for_another_bot(text: str, our_name: str | None) -> bool:
+    head = text.split(maxsplit=1)[0] if text.strip() else ""
+    if not head.startswith("/") or "@" not in head:
+        return False
+    addressee = head.split("@", 1)[1]
+    return our_name is None or addressee.lower() != our_name.lower()
+
+
 async def _with_retries(call: Callable[[], Awaitable[object]]) -> None:
     """Network hiccups and flood limits are retried with backoff; other errors propagate."""
     delay = 1.0
@@ -291,5 +332,53 @@ async def _quietly(call: Awaitable[object]) -> None:
         log.warning("could not deliver a follow-up message", exc_info=True)
 
 
+EXIT_UNREACHABLE = 1
+
+
+async def wait_until_reachable(settings: Settings, clock: Callable[[], float] = time.monotonic) -> bool:
+    """At start, ask the Bot API who we are until it answers or `startup_timeout` passes.
+
+    One log line per failed attempt (never a traceback), backing off 1, 2, 4... seconds. A token
+    Telegram rejects is a configuration error, not a network problem.
+    """
+    request = AiohttpRequest(1)
+    bot = Bot(settings.require_token(), base_url=settings.base_url, request=request, get_updates_request=request)
+    deadline = clock() + settings.startup_timeout
+    delay, attempt = 1.0, 0
+    await request.initialize()
+    try:
+        while True:
+            attempt += 1
+            try:
+                await bot.get_me()
+                return True
+            except InvalidToken:
+                problem = "Telegram rejected this token; check it with @BotFather"
+                raise ConfigError("TELEGRAM_BOT_TOKEN", problem) from None
+            except (NetworkError, TimedOut) as exc:
+                left = deadline - clock()
+                if left <= 0:
+                    return False
+                wait = min(delay, left)
+                log.warning(
+                    "Telegram Bot API not reachable (attempt %d: %s); trying again in %.0f s",
+                    attempt,
+                    type(exc).__name__,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+                delay *= 2
+    finally:
+        await request.shutdown()
+
+
 def run_polling(settings: Settings, engine: FaqEngine) -> int:
+    """Check that Telegram answers, then run until stopped; exit 1 when it never answered at start."""
+    if not asyncio.run(wait_until_reachable(settings)):
+        print(
+            f"kawan: the Telegram Bot API did not answer within {settings.startup_timeout} s "
+            f"({settings.base_url}…); check the network or TELEGRAM_BASE_URL",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
     return TelegramChannel(settings, engine).run()

@@ -101,9 +101,14 @@ def check_content(folder: Path) -> tuple[Content | None, list[str]]:
         problems.append(f"{folder / 'faq'}: no FAQ files (*.yaml) found")
     seen_ids: dict[str, str] = {}
     seen_phrasings: dict[str, str] = {}
+    unreadable: list[str] = []
     raw_related: list[tuple[str, FaqEntry]] = []
     for path in faq_files:
-        for raw in _load_entries(path, problems):
+        before = len(problems)
+        loaded = _load_entries(path, problems)
+        if len(problems) > before and not loaded:
+            unreadable.append(path.name)
+        for raw in loaded:
             entry = _parse_entry(path.name, raw, categories, problems)
             if entry is None:
                 continue
@@ -119,6 +124,11 @@ def check_content(folder: Path) -> tuple[Content | None, list[str]]:
                     problems.append(f"{where}: phrasing {phrasing!r} is also used by {owner}")
             entries.append(entry)
             raw_related.append((path.name, entry))
+    if unreadable:
+        # the entries of an unreadable file are missing, so every check that looks across entries would
+        # only report follow-on errors ("related id ... does not exist"): report the real problem alone
+        problems.append(f"(the other checks run once {', '.join(unreadable)} can be read)")
+        return None, problems
     for file_name, entry in raw_related:
         for rel in entry.related:
             if rel not in seen_ids:
