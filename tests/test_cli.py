@@ -110,3 +110,67 @@ def test_content_gaps_lists_what_the_bot_could_not_answer(tmp_path: Path) -> Non
     lines = result.stdout.strip().splitlines()
     assert "2" in lines[0] and "resep rendang padang" in lines[0] and "decline" in lines[0]
     assert any("level" in line and "suggest" in line for line in lines[1:])
+
+
+def _one_clear_line(result: subprocess.CompletedProcess[str], variable: str) -> None:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and variable in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_kawan_db_in_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
+    result = kawan("chat", stdin="/start\n", env={"KAWAN_DB": str(tmp_path / "nope" / "kawan.db")})
+    _one_clear_line(result, "KAWAN_DB")
+
+
+def test_kawan_db_that_is_a_folder_is_one_clear_line(tmp_path: Path) -> None:
+    _one_clear_line(kawan("chat", stdin="/start\n", env={"KAWAN_DB": str(tmp_path)}), "KAWAN_DB")
+
+
+def test_kawan_db_that_is_not_a_database_is_one_clear_line_and_never_hangs(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("belanja: telur, beras, minyak\n" * 100)
+    _one_clear_line(kawan("chat", stdin="/start\n", env={"KAWAN_DB": str(notes)}), "KAWAN_DB")
+    assert notes.read_text().startswith("belanja")  # untouched
+
+
+def test_kawan_content_pointing_at_a_file_says_so(tmp_path: Path) -> None:
+    file = tmp_path / "content.yaml"
+    file.write_text("x: 1\n")
+    result = kawan("content", "check", env={"KAWAN_CONTENT": str(file)})
+    _one_clear_line(result, "KAWAN_CONTENT")
+    assert "is a file" in result.stderr
+
+
+def test_a_broken_yaml_file_is_reported_without_follow_on_errors(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "c")
+    (tmp_path / "c" / "faq" / "ai.yaml").write_text("entries:\n  - id: [broken\n")
+    result = kawan("content", "check", env={"KAWAN_CONTENT": str(tmp_path / "c")})
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("ai.yaml: line") and "not valid YAML" in lines[0]
+    assert len(lines) == 2 and "does not exist" not in result.stdout
+
+
+def test_run_gives_up_on_an_unreachable_bot_api_with_one_clear_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 30,
+        "TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
+        "KAWAN_STARTUP_TIMEOUT": "3",
+        "KAWAN_DB": str(tmp_path / "k.db"),
+    }
+    result = kawan("run", env=env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Unclosed" not in result.stderr
+    attempts = [line for line in result.stderr.splitlines() if "not reachable (attempt" in line]
+    assert 1 <= len(attempts) <= 4
+    assert result.stderr.strip().splitlines()[-1].startswith("kawan: the Telegram Bot API did not answer within 3 s")
+    assert "A" * 30 not in result.stderr  # the token never reaches a log line

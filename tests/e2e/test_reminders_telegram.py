@@ -63,7 +63,7 @@ def test_the_terminal_chat_shows_the_chart_as_a_file_path(tmp_path: Path) -> Non
         cwd=PROJECT_ROOT, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "Tersimpan: Shutterstock, 12 download, US$3,50" in result.stdout
+    assert "Shutterstock, 12 download, US$3,50" in result.stdout and "Tersimpan untuk " in result.stdout
     [line] = [ln for ln in result.stdout.splitlines() if ln.startswith("[gambar: ")]
     chart = Path(line.removeprefix("[gambar: ").rstrip("]"))
     assert chart.is_file() and chart.read_bytes()[:4] == b"\x89PNG"

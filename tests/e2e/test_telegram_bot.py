@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from bot.logging_setup import configure_logging
+from bot.messages import Incoming, Reply
 from tests.e2e.conftest import Running
 
 CHAT = 1001
@@ -181,3 +182,34 @@ async def test_the_token_never_reaches_a_log_line(running: Running) -> None:
     assert output, "nothing was logged at DEBUG"
     assert running.stub.token not in output
     assert running.stub.token.split(":")[1] not in output
+
+
+async def test_a_burst_from_one_chat_is_answered_in_order(running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = running.channel.conversation.handle
+    delays = iter([0.05 * ((7 * i) % 5) for i in range(100)])  # uneven handling times, as on a busy server
+
+    async def uneven(incoming: Incoming) -> list[Reply]:
+        await asyncio.sleep(next(delays))
+        return await real(incoming)
+
+    monkeypatch.setattr(running.channel.conversation, "handle", uneven)
+    stub = running.stub
+    for n in range(1, 21):
+        stub.push_text(CHAT, f"/upload {n}")  # each reply names the running total: 1, 3, 6, 10...
+    stub.push_text(CHAT + 1, "/upload 3")  # another chat is served meanwhile, not after the burst
+    messages = await stub.wait_for_messages(CHAT, 20, timeout=30)
+    totals = [int(m.text.split(":")[1].split()[0]) for m in messages]
+    assert totals == [n * (n + 1) // 2 for n in range(1, 21)]
+    [other] = await stub.wait_for_messages(CHAT + 1, 1)
+    assert "3 upload" in other.text
+    assert len(running.channel._turns) == 0  # no lock is kept once a chat is quiet
+
+
+async def test_a_command_for_another_bot_is_ignored(running: Running) -> None:
+    stub = running.stub
+    stub.push_text(CHAT, "/start@SomeOtherBot")
+    stub.push_text(CHAT, "/bantuan@kawan_test_bot")
+    [reply] = await stub.wait_for_messages(CHAT, 1)
+    assert "Cara pakai Kawan" in reply.text
+    await asyncio.sleep(0.5)
+    assert len(stub.sent_texts(CHAT)) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from bot.services import Services
 from bot.stats.levels import IMAGE, VIDEO, counting_year, load_levels, progress, read_levels
 from bot.storage.reminder_store import UPLOAD, ReminderStore, WeekStat
 from handlers import Conversation
-from handlers.stats import parse_money, parse_whole
 from tests.conftest import CONTENT_DIR, ChatDriver
 
 SUNDAY_5PM_WIB = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -92,7 +90,9 @@ async def test_uploads_are_counted_and_bad_counts_refused(chat: ChatDriver) -> N
     assert "1 upload" in chat.text() and "Streak: 1" in chat.text()
     await chat.say("/upload 5")
     assert "6 upload" in chat.text()
-    for bad in ("/upload lima", "/upload 0", "/upload 5000", "/upload -3"):
+    await chat.say("/upload lima")
+    assert "11 upload" in chat.text()
+    for bad in ("/upload 0", "/upload 5000", "/upload -3", "/upload banyak"):
         await chat.say(bad)
         assert "1 sampai 1000" in chat.text(), bad
 
@@ -131,7 +131,8 @@ async def test_reminder_buttons_record_rest_and_snooze(chat: ChatDriver) -> None
 
 async def test_zone_change_by_command_and_button(chat: ChatDriver) -> None:
     await chat.say("/zona")
-    assert chat.actions() == ["zona:WIB", "zona:WITA", "zona:WIT"]
+    assert chat.actions() == ["zona:WIB", "zona:WITA", "zona:WIT", "rem:list"]
+    assert "WITA: Bali, NTB, NTT" in chat.text()
     await chat.press("zona:WIT")
     assert "WIT" in chat.text()
     await chat.say("/zona Mars")
@@ -142,8 +143,9 @@ async def test_zone_change_by_command_and_button(chat: ChatDriver) -> None:
 
 async def test_noting_statistics_step_by_step(chat: ChatDriver) -> None:
     await chat.press("st:start")
-    assert "st:p:shutterstock" in chat.actions()
-    await chat.press("st:p:shutterstock")
+    assert "9–15 November" in chat.text()  # the last complete week, Monday to Sunday
+    assert "st:p:shutterstock:2026-11-09" in chat.actions()
+    await chat.press("st:p:shutterstock:2026-11-09")
     assert "Kamu jual apa di Shutterstock?" in chat.text()
     await chat.press("st:m:image:note")
     assert "Berapa download foto dan ilustrasi di Shutterstock" in chat.text()
@@ -152,7 +154,7 @@ async def test_noting_statistics_step_by_step(chat: ChatDriver) -> None:
     await chat.say("120")
     assert "dolar" in chat.text()
     await chat.say("35,50")
-    assert "Tersimpan: Shutterstock, 120 download, US$35,50" in chat.text()
+    assert "Tersimpan untuk 9–15 November: Shutterstock, 120 download, US$35,50" in chat.text()
     await chat.say("/statistik")
     [reply] = chat.last
     assert reply.image is not None and reply.image.read_bytes()[:4] == b"\x89PNG"
@@ -178,7 +180,9 @@ async def test_photos_and_videos_climb_separate_levels(chat: ChatDriver, service
     assert "Berapa download video" in chat.text()
     await chat.say("12")
     await chat.say("40")
-    assert "Tersimpan: Shutterstock, 120 download foto dan 12 download video, US$40,00" in chat.text()
+    assert (
+        "Tersimpan untuk 9–15 November: Shutterstock, 120 download foto dan 12 download video, US$40,00" in chat.text()
+    )
     await chat.say("/statistik")
     text = chat.text()
     assert "Shutterstock 2026, foto: 120 download → Level 2 (royalti 20%)" in text
@@ -247,21 +251,6 @@ async def test_deleting_my_data_removes_reminders_uploads_and_stats(chat: ChatDr
     for table in ("reminders", "uploads", "weekly_stats", "conversation_state", "users"):
         row = await services.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
         assert row is not None and row[0] == 0, table
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"), [("12", 12), ("1.234", 1234), ("1,234", 1234), ("kira2 30 download", 30), ("abc", None)]
-)
-def test_whole_numbers_are_read_the_indonesian_way(text: str, expected: int | None) -> None:
-    assert parse_whole(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("3,50", "3.50"), ("3.50", "3.50"), ("12", "12.00"), ("1.234,5", "1234.50"), ("$ 7", "7.00"), ("-", None)],
-)
-def test_money_is_read_with_comma_or_dot_decimals(text: str, expected: str | None) -> None:
-    assert parse_money(text) == (Decimal(expected) if expected else None)
 
 
 def test_levels_follow_the_content_tables_for_images_and_videos() -> None:
