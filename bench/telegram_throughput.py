@@ -21,7 +21,8 @@ from pathlib import Path
 from bench.faq_speed import QUESTIONS
 from bot import PROJECT_ROOT
 from bot.channels.telegram import TelegramChannel
-from bot.config import Settings
+from bot.config import Settings, load_settings
+from bot.faq.cache import load_or_build
 from bot.faq.content import load_content
 from bot.faq.engine import FaqEngine
 from bot.services import open_services
@@ -29,7 +30,8 @@ from tests.telegram_stub import TelegramStub
 
 
 async def run(users: int, per_user: int, profile: bool) -> None:
-    engine = FaqEngine(load_content(PROJECT_ROOT / "content"))
+    content = load_content(PROJECT_ROOT / "content")
+    engine = FaqEngine(content, load_or_build(content, load_settings().cache_dir))  # trained once, then cached
     with tempfile.TemporaryDirectory() as tmp:
         async with TelegramStub() as stub:
             settings = Settings(token=stub.token, base_url=stub.base_url, db_path=Path(tmp) / "bench.db")
