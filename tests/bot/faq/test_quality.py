@@ -8,7 +8,6 @@ gave (README, "Measurements"); on failure they print figures only, never their q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
