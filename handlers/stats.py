@@ -210,10 +210,16 @@ def _refusal(turn: Turn, refusal: Refusal, money: bool) -> str:
     return turn._("I couldn't read that as a number. Type just the number of downloads, e.g. 12.")
 
 
-@step(ASK_DOWNLOADS, "st:cancel", "st:ok", "st:redo")
-async def on_downloads(turn: Turn, data: dict[str, Any], text: str) -> StepResult:
+def _progress(data: dict[str, Any]) -> tuple[list[str], dict[str, int]]:
+    """The downloads questions of this flow, and the answers given so far."""
     parts = [str(p) for p in data.get("parts") or [ALL]]
     got = {str(k): int(v) for k, v in dict(data.get("got") or {}).items()}
+    return parts, got
+
+
+@step(ASK_DOWNLOADS, "st:cancel", "st:ok", "st:redo")
+async def on_downloads(turn: Turn, data: dict[str, Any], text: str) -> StepResult:
+    parts, got = _progress(data)
     try:
         count = parse_count(text)
     except NotAnAnswer:
@@ -227,8 +233,8 @@ async def on_downloads(turn: Turn, data: dict[str, Any], text: str) -> StepResul
 
 
 async def _take_downloads(turn: Turn, data: dict[str, Any], part: str, count: int) -> list[Reply]:
-    parts = [str(p) for p in data.get("parts") or [ALL]]
-    got = {**{str(k): int(v) for k, v in dict(data.get("got") or {}).items()}, part: count}
+    parts, got = _progress(data)
+    got[part] = count
     week = date.fromisoformat(str(data["week"]))
     platform = str(data["platform"])
     if len(got) < len(parts):
@@ -295,7 +301,7 @@ async def _confirmed(turn: Turn, yes: bool) -> list[Reply]:
 
 
 async def _save(turn: Turn, data: dict[str, Any], money: Money) -> list[Reply]:
-    got = {str(k): int(v) for k, v in dict(data.get("got") or {}).items()}
+    _parts, got = _progress(data)
     week = date.fromisoformat(str(data["week"]))
     platform = str(data["platform"])
     stat = WeekStat(

@@ -296,35 +296,31 @@ def test_a_valid_folder_has_no_problems(tmp_path: Path) -> None:
     assert content is not None and [e.sources for e in content.entries] == [("003_192e0b8389934350.txt",)] * 3
 
 
-def test_content_check_refuses_an_entry_without_sources(tmp_path: Path) -> None:
+def _problems_after_editing_a(tmp_path: Path, old: str, new: str) -> list[str]:
+    """Check a valid three-entry folder after replacing `old` with `new` in entry a."""
     folder = _three_entries(tmp_path)
-    text = (folder / "faq" / "main.yaml").read_text().replace("    sources: [003_192e0b8389934350.txt]\n", "", 1)
-    (folder / "faq" / "main.yaml").write_text(text)
-    _, problems = check_content(folder)
+    path = folder / "faq" / "main.yaml"
+    path.write_text(path.read_text().replace(old, new, 1))
+    return check_content(folder)[1]
+
+
+def test_content_check_refuses_an_entry_without_sources(tmp_path: Path) -> None:
+    problems = _problems_after_editing_a(tmp_path, "    sources: [003_192e0b8389934350.txt]\n", "")
     assert "main.yaml: a: missing field(s) sources" in problems
 
 
 def test_content_check_refuses_a_source_that_is_neither_a_seed_nor_a_web_page(tmp_path: Path) -> None:
-    folder = _three_entries(tmp_path)
-    text = (folder / "faq" / "main.yaml").read_text().replace("[003_192e0b8389934350.txt]", "[kata teman]", 1)
-    (folder / "faq" / "main.yaml").write_text(text)
-    _, problems = check_content(folder)
+    problems = _problems_after_editing_a(tmp_path, "[003_192e0b8389934350.txt]", "[kata teman]")
     assert any(p.startswith("main.yaml: a: source 'kata teman' is neither a seed file") for p in problems)
 
 
 def test_content_check_refuses_a_review_date_in_the_future(tmp_path: Path) -> None:
-    folder = _three_entries(tmp_path)
-    text = (folder / "faq" / "main.yaml").read_text().replace("reviewed: 2026-11-22", "reviewed: 2999-01-01", 1)
-    (folder / "faq" / "main.yaml").write_text(text)
-    _, problems = check_content(folder)
+    problems = _problems_after_editing_a(tmp_path, "reviewed: 2026-11-22", "reviewed: 2999-01-01")
     assert "main.yaml: a: reviewed 2999-01-01 is in the future" in problems
 
 
 def test_content_check_refuses_a_long_button_label(tmp_path: Path) -> None:
-    folder = _three_entries(tmp_path)
-    text = (folder / "faq" / "main.yaml").read_text().replace("label: Label a", "label: " + "x" * 25, 1)
-    (folder / "faq" / "main.yaml").write_text(text)
-    _, problems = check_content(folder)
+    problems = _problems_after_editing_a(tmp_path, "label: Label a", "label: " + "x" * 25)
     assert any(p.startswith("main.yaml: a: label 'xxx") and "the limit is 24" in p for p in problems)
 
 
