@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, check_db_path, load_settings
-from bot.faq.content import STALE_AFTER_DAYS, ContentError, check_content, stale_entries
+from bot.content_check import check_folder
+from bot.faq.content import STALE_AFTER_DAYS, ContentError, stale_entries
 from bot.faq.engine import FaqEngine, Match
 from bot.logging_setup import configure_logging
 
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = settings.log_level
     if args.command != "run" and "KAWAN_LOG_LEVEL" not in os.environ:
         level = max(level, logging.WARNING)  # keep the terminal conversation free of start-up chatter
-    configure_logging(level, [settings.token] if settings.token else [])
+    configure_logging(level, settings.secrets)
     try:
         return _dispatch(args, settings)
     except ConfigError as exc:
@@ -80,10 +81,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "content" and args.content_command == "gaps":
         return asyncio.run(_content_gaps(settings, args.limit))
     if args.command == "run":
-        settings.require_token()
-        from bot.channels.telegram import run_polling
-
-        return run_polling(settings, build_engine(settings, _training_progress))
+        return _run(settings)
     engine = build_engine(settings, _training_progress)
     if args.command == "chat":
         return asyncio.run(_chat(settings, engine))
@@ -111,7 +109,7 @@ def _training_progress(seconds: float | None) -> None:
 
 def _content_check(settings: Settings, list_stale: bool) -> int:
     """Problems fail the check (exit 1); entries due for a fact review only warn."""
-    content, problems = check_content(settings.content_dir)
+    content, problems = check_folder(settings.content_dir)
     for problem in problems:
         print(problem)
     if problems:
@@ -135,10 +133,11 @@ def _content_check(settings: Settings, list_stale: bool) -> int:
 
 async def _content_gaps(settings: Settings, limit: int) -> int:
     from bot.storage import Database
+    from bot.storage.faq_log import FaqLog
 
     db = await Database.open(settings.db_path)
     try:
-        gaps = await db.top_gaps(limit)
+        gaps = await FaqLog(db).top_gaps(limit)
     finally:
         await db.close()
     if not gaps:
@@ -149,31 +148,42 @@ async def _content_gaps(settings: Settings, limit: int) -> int:
 
 
 async def _chat(settings: Settings, engine: FaqEngine) -> int:
-    from bot.channels.terminal import TerminalChat
-    from bot.messages import Reply
-    from bot.reminders.dispatcher import ReminderDispatcher
-    from bot.reminders.runner import ReminderRunner
-    from bot.services import open_services
-    from bot.storage import StoredUser
-    from bot.storage.reminder_store import ReminderStore
-    from handlers import Conversation
-    from handlers.reminders import compose as compose_reminder
+    """The terminal conversation until end of input, with the terminal's reminders running meanwhile."""
+    from bot.app import Kawan, terminal_channel
 
-    services = await open_services(settings, engine)
-    chat = TerminalChat(Conversation(services).handle, sys.stdin, sys.stdout)
-
-    async def deliver(user: StoredUser, replies: list[Reply]) -> bool:
-        chat.deliver(replies)
-        return True
-
-    dispatcher = ReminderDispatcher(ReminderStore(services.db), "terminal", deliver, compose_reminder, services.clock)
-    runner = ReminderRunner(dispatcher)
-    await runner.start()
+    kawan = await Kawan.open(settings, engine, [terminal_channel(sys.stdin, sys.stdout)])
+    await kawan.start()
     try:
-        await chat.run()
+        await kawan.channels["terminal"].run()  # type: ignore[attr-defined]
     finally:
-        await runner.stop()
-        await services.close()
+        await kawan.stop()
+    return 0
+
+
+EXIT_UNREACHABLE = 1
+
+
+def _run(settings: Settings) -> int:
+    """Every configured channel in one process, until SIGTERM or SIGINT."""
+    from bot.app import Kawan, telegram_channel
+    from bot.channels.telegram import wait_until_reachable
+    from bot.services import build_engine
+
+    telegram = settings.require_telegram()
+    if not asyncio.run(wait_until_reachable(telegram, settings.startup_timeout)):
+        print(
+            f"kawan: the Telegram Bot API did not answer within {settings.startup_timeout} s "
+            f"({telegram.base_url}…); check the network or TELEGRAM_BASE_URL",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
+    engine = build_engine(settings, _training_progress)
+
+    async def serve() -> None:
+        kawan = await Kawan.open(settings, engine, [telegram_channel])
+        await kawan.serve()
+
+    asyncio.run(serve())
     return 0
 
 

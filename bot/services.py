@@ -8,9 +8,16 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.faq.cache import Progress, load_or_build
-from bot.faq.content import Content, load_content
+from bot.faq.content import Content, ContentError, load_content
 from bot.faq.engine import FaqEngine
+from bot.stats.levels import LevelTables, load_levels
 from bot.storage import Database
+from bot.storage.faq_log import FaqLog
+from bot.storage.flow_state import FlowStateRepo
+from bot.storage.reminders import ReminderRepo
+from bot.storage.uploads import UploadRepo
+from bot.storage.users import UserRepo
+from bot.storage.week_stats import WeekStatsRepo
 
 
 def utc_now() -> datetime:
@@ -23,7 +30,16 @@ class Services:
     content: Content
     engine: FaqEngine
     db: Database
+    levels: LevelTables  # Shutterstock's level tables, validated and loaded once
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    def __post_init__(self) -> None:
+        self.users = UserRepo(self.db)
+        self.faq_log = FaqLog(self.db)
+        self.reminders = ReminderRepo(self.db)
+        self.uploads = UploadRepo(self.db)
+        self.week_stats = WeekStatsRepo(self.db)
+        self.flow_state = FlowStateRepo(self.db)
 
     async def close(self) -> None:
         await self.db.close()
@@ -37,5 +53,9 @@ def build_engine(settings: Settings, progress: Progress | None = None) -> FaqEng
 
 async def open_services(settings: Settings, engine: FaqEngine | None = None) -> Services:
     engine = engine or build_engine(settings)
+    try:
+        levels = load_levels(settings.content_dir)
+    except ValueError as exc:
+        raise ContentError([str(exc)]) from None
     db = await Database.open(settings.db_path)
-    return Services(settings=settings, content=engine.content, engine=engine, db=db)
+    return Services(settings=settings, content=engine.content, engine=engine, db=db, levels=levels)

@@ -31,7 +31,7 @@ def engine() -> FaqEngine:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(token=None, db_path=tmp_path / "kawan.db", content_dir=CONTENT_DIR, cache_dir=MODEL_CACHE)
+    return Settings(db_path=tmp_path / "kawan.db", content_dir=CONTENT_DIR, cache_dir=MODEL_CACHE)
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from typing import Any
 
 import yaml
 
-from bot.stats.levels import LevelTables, read_levels
-
 # libyaml's loader parses the FAQ ten times faster than the pure-Python one; both are safe loaders.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -50,7 +48,6 @@ class Content:
     smalltalk: dict[str, tuple[str, ...]]
     out_of_scope: tuple[str, ...] = ()  # everyday messages that are not Kawan's topics, for the model to learn
     redirects: dict[str, str] = field(default_factory=dict)  # retired id -> the entry that now answers it
-    levels: LevelTables = field(default_factory=dict)  # Shutterstock level table per media type
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         """The entry with this id; a retired id gives the entry that replaced it, so old buttons keep working."""
@@ -146,10 +143,7 @@ def check_content(folder: Path) -> tuple[Content | None, list[str]]:
     smalltalk = _load_smalltalk(folder / "smalltalk.yaml", problems)
     out_of_scope = _load_out_of_scope(folder / OUT_OF_SCOPE_FILE, seen_phrasings, problems)
     redirects = _load_redirects(folder / "retired.yaml", set(seen_ids), problems)
-    levels, level_problems = read_levels(folder)
-    problems.extend(level_problems)
-    _check_level_answer(entries, levels, problems)
-    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, out_of_scope, redirects, levels)
+    content = Content(categories, tuple(entries), slang, synonyms, smalltalk, out_of_scope, redirects)
     return content, problems
 
 
@@ -183,20 +177,6 @@ def _load_out_of_scope(path: Path, phrasings: dict[str, str], problems: list[str
         seen.add(key)
         messages.append(message.strip())
     return tuple(messages)
-
-
-LEVEL_ENTRY = "level-shutterstock"
-
-
-def _check_level_answer(entries: list[FaqEntry], levels: LevelTables, problems: list[str]) -> None:
-    """The level answer and the table /statistik uses must not drift apart."""
-    entry = next((e for e in entries if e.id == LEVEL_ENTRY), None)
-    if entry is None or not levels:
-        return
-    percents = sorted({lv.royalty_percent for table in levels.values() for lv in table})
-    missing = [f"{p}%" for p in percents if f"{p}%" not in entry.answer]
-    if missing:
-        problems.append(f"{LEVEL_ENTRY}: answer does not state {', '.join(missing)} from shutterstock-levels.yaml")
 
 
 def _load_redirects(path: Path, live_ids: set[str], problems: list[str]) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""SQLite storage: the single place where SQL lives."""
+"""Storage: repositories by topic (users, FAQ log, reminders, uploads, weekly statistics, flow state), all
+the SQL there is, over a small connection protocol with the SQLite driver under it."""
 
-from bot.storage.db import Database, StoredUser
+from bot.storage.sqlite import Database
 
-__all__ = ["Database", "StoredUser"]
+__all__ = ["Database"]

@@ -116,4 +116,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE unanswered_new RENAME TO unanswered;
     CREATE INDEX unanswered_normalized ON unanswered (normalized);
     """,
+    # 7: a delivery records what became of it: sent, unreachable (blocked), or outside WhatsApp's window
+    """
+    CREATE TABLE deliveries_new (
+        reminder_id INTEGER NOT NULL REFERENCES reminders(id) ON DELETE CASCADE,
+        occurrence TEXT NOT NULL,
+        due_utc TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('sending', 'sent', 'skipped', 'failed', 'unreachable', 'window_closed')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (reminder_id, occurrence)
+    );
+    INSERT INTO deliveries_new SELECT reminder_id, occurrence, due_utc, status, updated_at FROM deliveries;
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_new RENAME TO deliveries;
+    CREATE INDEX deliveries_sending ON deliveries (status) WHERE status = 'sending';
+    """,
 )

@@ -346,13 +346,3 @@ def test_retired_ids_must_point_at_a_live_entry_and_not_shadow_one(tmp_path: Pat
     assert "retired.yaml: lost: redirects to 'ghost', which is not an entry" in problems
     assert "retired.yaml: b: is retired but still an entry; remove one of them" in problems
     assert content is not None and content.redirects == {"old": "a"}
-
-
-def test_the_level_answer_must_state_the_level_tables_percentages(tmp_path: Path) -> None:
-    folder = _three_entries(tmp_path)
-    (folder / "faq" / "levels.yaml").write_text(
-        "entries:\n"
-        + faq_entry("level-shutterstock", related="a, b").replace("Jawaban", "Dari 15% sampai 40%. Jawaban")
-    )
-    _, problems = check_content(folder)
-    assert "level-shutterstock: answer does not state 20%, 25%, 30%, 35% from shutterstock-levels.yaml" in problems

@@ -44,7 +44,7 @@ async def test_an_out_of_scope_question_is_declined_and_recorded(chat: ChatDrive
     await chat.say("jadwal kereta bandung jakarta besok")
     assert "Maaf" in chat.text()
     assert any(a.startswith("cat:") for a in chat.actions())
-    gaps = await services.db.top_gaps()
+    gaps = await services.faq_log.top_gaps()
     assert gaps and gaps[0][0] == "jadwal kereta bandung jakarta besok"
 
 
@@ -74,9 +74,9 @@ async def test_hapusdata_asks_first_and_then_deletes(chat: ChatDriver, services:
     await chat.say("/hapusdata")
     assert chat.actions() == ["del:yes", "del:no"]
     await chat.press("del:no")
-    assert await services.db.get_user("test", "42") is not None
+    assert await services.users.get("test", "42") is not None
     await chat.press("fb:burnout:1")
     await chat.press("del:yes")
-    assert await services.db.get_user("test", "42") is None
+    assert await services.users.get("test", "42") is None
     row = await services.db.fetch_one("SELECT COUNT(*) FROM feedback")
     assert row is not None and row[0] == 0

@@ -104,7 +104,7 @@ def _check_fits_telegram(replies: list[Reply]) -> None:
 
 
 async def _run(engine: FaqEngine, events: list[tuple[int, str, object]], folder: Path) -> None:
-    settings_ = Settings(token=None, db_path=folder / "k.db", content_dir=CONTENT_DIR, cache_dir=MODEL_CACHE)
+    settings_ = Settings(db_path=folder / "k.db", content_dir=CONTENT_DIR, cache_dir=MODEL_CACHE)
     services = await open_services(settings_, engine)
     now = [datetime(2026, 11, 30, 2, tzinfo=UTC)]
     services.clock = lambda: now[0]
@@ -136,7 +136,7 @@ async def _run(engine: FaqEngine, events: list[tuple[int, str, object]], folder:
             _check_fits_telegram(replies)
             last[user.chat_id] = replies
             after = await db.fetch_all("SELECT * FROM weekly_stats")
-            stored = await db.get_user("test", user.chat_id)
+            stored = await services.users.get("test", user.chat_id)
             if [tuple(r) for r in after] != [tuple(r) for r in before]:
                 # something was stored by this very message or button: every figure was typed by its user
                 for row in after:

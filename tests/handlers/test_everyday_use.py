@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.reminders.model import STATS, UPLOAD
 from bot.services import Services
-from bot.storage.reminder_store import STATS, UPLOAD, ReminderStore
 from tests.conftest import ChatDriver
 
 MONDAY_9AM_WIB = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # a weekly stats reminder's usual moment
@@ -67,7 +67,7 @@ async def test_an_open_step_expires_and_a_late_answer_is_never_saved(
     clock[0] += timedelta(minutes=31)
     await chat.say("12")
     assert "Berapa" not in chat.text() and "dolar" not in chat.text()
-    assert await ReminderStore(services.db).get_state(1, clock[0]) is None
+    assert await services.flow_state.get(1, clock[0]) is None
     assert await _stats(services) == []
 
 
@@ -152,11 +152,11 @@ async def test_uploaded_on_yesterdays_reminder_counts_for_yesterday_and_says_so(
 ) -> None:
     await chat.press("up:done:2026-11-29")
     assert "kemarin" in chat.text() and "29 November" in chat.text()
-    counts = await ReminderStore(services.db).upload_counts(1)
+    counts = await services.uploads.counts(1)
     assert counts == {date(2026, 11, 29): 1}
     await chat.press("up:done:2026-11-20")
     assert "lebih dari dua hari" in chat.text()
-    assert await ReminderStore(services.db).upload_counts(1) == {date(2026, 11, 29): 1}
+    assert await services.uploads.counts(1) == {date(2026, 11, 29): 1}
 
 
 # --- rest days, milestones, corrections ---------------------------------------------------------
@@ -182,10 +182,10 @@ async def test_days_before_sign_up_never_count(chat: ChatDriver, clock: list[dat
 async def test_a_milestone_shows_once_and_never_across_a_break(
     chat: ChatDriver, services: Services, clock: list[datetime]
 ) -> None:
-    store = ReminderStore(services.db)
+    uploads = services.uploads
     await chat.say("/start")
     for i in range(6):
-        await store.add_uploads(1, date(2026, 11, 24) + timedelta(days=i), 1)
+        await uploads.add(1, date(2026, 11, 24) + timedelta(days=i), 1)
     clock[0] = datetime(2026, 11, 30, 12, tzinfo=UTC)
     await chat.say("/upload")
     assert "🎉" in chat.text() and "7 hari upload" in chat.text()
@@ -203,7 +203,7 @@ async def test_uploads_can_be_corrected(chat: ChatDriver, services: Services, cl
     assert "masih mengoreksi" in chat.last[-1].text
     await chat.say("10")
     assert "10 upload" in chat.text()
-    assert await ReminderStore(services.db).upload_counts(1) == {date(2026, 11, 30): 10}
+    assert await services.uploads.counts(1) == {date(2026, 11, 30): 10}
 
 
 # --- everyday phrasing --------------------------------------------------------------------------
@@ -233,7 +233,7 @@ async def test_the_weekly_reminder_takes_day_and_time_in_either_order(
     chat: ChatDriver, services: Services, clock: list[datetime]
 ) -> None:
     await chat.say("/pengingat statistik 09:00 senin")
-    reminder = await ReminderStore(services.db).get(1, STATS)
+    reminder = await services.reminders.get(1, STATS)
     assert reminder is not None and reminder.weekday == 0 and reminder.local_time.hour == 9
 
 
@@ -258,7 +258,7 @@ async def test_a_pause_says_when_reminders_come_back_and_can_end_now(
     await chat.say("/pengingat libur 3")
     assert "sampai Rabu, 2 Desember 2026" in chat.text() and "mulai Kamis, 3 Desember 2026" in chat.text()
     await chat.press("rem:resume")
-    reminder = await ReminderStore(services.db).get(1, UPLOAD)
+    reminder = await services.reminders.get(1, UPLOAD)
     assert reminder is not None and reminder.paused_until is None
     assert reminder.next_local_date == date(2026, 11, 30)
 
@@ -270,7 +270,7 @@ async def test_a_reminder_turned_off_can_be_turned_back_on(
     await chat.press("rem:off:upload")
     assert "rem:on:upload" in chat.actions()
     await chat.press("rem:on:upload")
-    reminder = await ReminderStore(services.db).get(1, UPLOAD)
+    reminder = await services.reminders.get(1, UPLOAD)
     assert reminder is not None and reminder.enabled and reminder.local_time.hour == 20
 
 
@@ -304,7 +304,7 @@ async def test_entry_buttons_use_short_labels_never_cut(chat: ChatDriver) -> Non
 async def test_a_bare_number_with_no_menu_gets_a_hint(chat: ChatDriver, services: Services) -> None:
     await chat.say("3")
     assert "tekan salah satu tombolnya" in chat.text()
-    assert await services.db.top_gaps() == []
+    assert await services.faq_log.top_gaps() == []
 
 
 async def test_invisible_characters_are_removed_first(chat: ChatDriver, services: Services) -> None:

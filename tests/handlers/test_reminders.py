@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.reminders.model import UPLOAD
 from bot.services import Services
 from bot.stats.levels import IMAGE, VIDEO, counting_year, load_levels, progress, read_levels
-from bot.storage.reminder_store import UPLOAD, ReminderStore, WeekStat
+from bot.stats.model import WeekStat
 from handlers import Conversation
 from tests.conftest import CONTENT_DIR, ChatDriver
 
@@ -31,9 +32,9 @@ async def test_setting_the_upload_reminder_by_command(chat: ChatDriver, services
     await chat.say("/pengingat upload 19:00")
     assert "19.00 WIB" in chat.text()
     assert "Minggu, 22 November 2026" in chat.text()
-    user = await services.db.get_user("test", "42")
+    user = await services.users.get("test", "42")
     assert user is not None
-    reminder = await ReminderStore(services.db).get(user.id, UPLOAD)
+    reminder = await services.reminders.get(user.id, UPLOAD)
     assert reminder is not None and reminder.enabled
 
 
@@ -188,9 +189,9 @@ async def test_photos_and_videos_climb_separate_levels(chat: ChatDriver, service
     assert "Shutterstock 2026, foto: 120 download → Level 2 (royalti 20%)" in text
     assert "Shutterstock 2026, video: 12 download → Level 2 (royalti 20%)" in text
     assert "Kurang 39 download lagi menuju Level 3 (25%)" in text  # videos reach Level 3 at 51
-    user = await services.db.get_user("test", "42")
+    user = await services.users.get("test", "42")
     assert user is not None
-    [stat] = await ReminderStore(services.db).week_stats(user.id, date(2026, 1, 1))
+    [stat] = await services.week_stats.since(user.id, date(2026, 1, 1))
     assert (stat.downloads, stat.image_downloads, stat.video_downloads) == (132, 120, 12)
 
 
@@ -209,9 +210,8 @@ async def test_the_media_type_can_be_changed_from_the_statistics(chat: ChatDrive
 async def test_weeks_noted_before_media_types_count_only_for_a_single_type_seller(
     chat: ChatDriver, services: Services
 ) -> None:
-    user = await services.db.ensure_user("test", "42", "Asia/Jakarta")
-    store = ReminderStore(services.db)
-    await store.save_week_stat(user.id, WeekStat(date(2026, 11, 16), "shutterstock", 30, 500))  # no split
+    user = await services.users.ensure("test", "42", "Asia/Jakarta")
+    await services.week_stats.save(user.id, WeekStat(date(2026, 11, 16), "shutterstock", 30, 500))  # no split
     await chat.say("/statistik")
     assert "Pilih dulu apa yang kamu jual" in chat.text() and "Level" not in chat.text()
     await chat.press("st:media")

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import Reply
+from bot.messages import Delivery, Reply
 from bot.reminders.dispatcher import ReminderDispatcher
-from bot.storage import Database, StoredUser
-from bot.storage.reminder_store import STATS, UPLOAD, Claim, ReminderStore
+from bot.reminders.model import STATS, UPLOAD, Claim
+from bot.storage import Database
+from bot.storage.reminders import ReminderRepo
+from bot.storage.users import UserRepo
+from bot.users import StoredUser
 from handlers.reminders import compose
 
 
@@ -32,18 +35,21 @@ class Clock:
 class Outbox:
     sent: list[tuple[str, str]] = field(default_factory=list)  # (chat id, first line of text)
     unreachable: set[str] = field(default_factory=set)
+    outside_window: set[str] = field(default_factory=set)
 
-    async def deliver(self, user: StoredUser, replies: list[Reply]) -> bool:
+    async def deliver(self, user: StoredUser, replies: list[Reply]) -> Delivery:
         if user.chat_id in self.unreachable:
-            return False
+            return Delivery.UNREACHABLE
+        if user.chat_id in self.outside_window:
+            return Delivery.WINDOW_CLOSED
         self.sent.extend((user.chat_id, r.text.splitlines()[0]) for r in replies)
-        return True
+        return Delivery.SENT
 
 
 @dataclass
 class World:
     db: Database
-    store: ReminderStore
+    store: ReminderRepo
     clock: Clock
     outbox: Outbox
 
@@ -51,13 +57,13 @@ class World:
         return ReminderDispatcher(self.store, channel, self.outbox.deliver, compose, self.clock, batch=3)
 
     async def user(self, chat_id: str, zone: str = "Asia/Jakarta", channel: str = "telegram") -> StoredUser:
-        return await self.db.ensure_user(channel, chat_id, zone)
+        return await UserRepo(self.db).ensure(channel, chat_id, zone)
 
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     db = await Database.open(tmp_path / "k.db")
-    yield World(db, ReminderStore(db), Clock(utc(22, 10)), Outbox())
+    yield World(db, ReminderRepo(db), Clock(utc(22, 10)), Outbox())
     await db.close()
 
 
@@ -131,7 +137,7 @@ async def test_down_for_days_skips_stale_occurrences_and_never_bursts(world: Wor
 
 async def test_blocked_users_are_skipped(world: World) -> None:
     blocked = await world.user("1")
-    await world.db.set_active(blocked.id, False)
+    await UserRepo(world.db).set_active(blocked.id, False)
     blocked = await world.user("1")
     await world.store.set_reminder(blocked, UPLOAD, time(19), world.clock.now)
     world.clock.now = utc(22, 12, 1)
@@ -139,13 +145,23 @@ async def test_blocked_users_are_skipped(world: World) -> None:
     assert report.skipped == 1 and world.outbox.sent == []
 
 
-async def test_an_unreachable_user_is_recorded_as_failed(world: World) -> None:
+async def test_an_unreachable_user_is_recorded_as_unreachable(world: World) -> None:
     user = await world.user("1")
     r = await world.store.set_reminder(user, UPLOAD, time(19), world.clock.now)
     world.outbox.unreachable.add("1")
     world.clock.now = utc(22, 12, 1)
-    assert (await world.dispatcher().tick()).failed == 1
-    assert await world.store.delivery_status(r.id, "2026-11-22") == "failed"
+    assert (await world.dispatcher().tick()).unreachable == 1
+    assert await world.store.delivery_status(r.id, "2026-11-22") == "unreachable"
+
+
+async def test_a_user_outside_the_session_window_is_recorded_as_such(world: World) -> None:
+    user = await world.user("1")
+    r = await world.store.set_reminder(user, UPLOAD, time(19), world.clock.now)
+    world.outbox.outside_window.add("1")
+    world.clock.now = utc(22, 12, 1)
+    report = await world.dispatcher().tick()
+    assert (report.window_closed, report.sent) == (1, 0)
+    assert await world.store.delivery_status(r.id, "2026-11-22") == "window_closed"
 
 
 async def test_changing_the_time_after_todays_reminder_does_not_send_again_today(world: World) -> None:
@@ -165,7 +181,7 @@ async def test_changing_the_time_after_todays_reminder_does_not_send_again_today
 async def test_a_zone_change_moves_the_utc_instant(world: World) -> None:
     user = await world.user("1")
     await world.store.set_reminder(user, UPLOAD, time(19), world.clock.now)
-    await world.db.set_timezone(user.id, "Asia/Jayapura")
+    await UserRepo(world.db).set_timezone(user.id, "Asia/Jayapura")
     moved = await world.user("1")
     await world.store.reschedule(moved, world.clock.now)
     r = await world.store.get(user.id, UPLOAD)

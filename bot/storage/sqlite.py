@@ -1,4 +1,8 @@
-"""Async SQLite access: one connection, WAL, foreign keys, serialised writes."""
+"""The SQLite driver: one aiosqlite connection, WAL, foreign keys, serialised writes, numbered migrations.
+
+Repositories (bot/storage/*.py) speak to it through the `Connection` protocol (connection.py), so a
+second driver can take its place without touching them.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +20,6 @@ from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 _BEGIN_ATTEMPTS = 30  # about 6 s of backoff in all, beyond SQLite's own busy_timeout
-
-
-def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class StoredUser:
-    id: int
-    channel: str
-    chat_id: str
-    language: str
-    timezone: str
-    created_at: str
-    active: bool
 
 
 class Database:
@@ -122,86 +109,6 @@ class Database:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
-    # --- users -----------------------------------------------------------------
-
-    async def ensure_user(
-        self, channel: str, chat_id: str, timezone: str, language: str = "id", now: datetime | None = None
-    ) -> StoredUser:
-        """The stored user for this chat, created on first contact (at `now`, the service clock)."""
-        existing = await self.get_user(channel, chat_id)
-        if existing is not None:
-            return existing  # the common case costs one read, no write
-        created = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-        async with self.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO users (channel, chat_id, language, timezone, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (channel, chat_id) DO NOTHING",
-                (channel, chat_id, language, timezone, created),
-            )
-        user = await self.get_user(channel, chat_id)
-        assert user is not None
-        return user
-
-    async def get_user(self, channel: str, chat_id: str) -> StoredUser | None:
-        row = await self.fetch_one("SELECT * FROM users WHERE channel = ? AND chat_id = ?", (channel, chat_id))
-        return user_from_row(row) if row else None
-
-    async def set_active(self, user_id: int, active: bool) -> None:
-        async with self.transaction() as tx:
-            await tx.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
-
-    async def set_active_by_chat(self, channel: str, chat_id: str, active: bool) -> None:
-        async with self.transaction() as tx:
-            await tx.execute(
-                "UPDATE users SET active = ? WHERE channel = ? AND chat_id = ?", (int(active), channel, chat_id)
-            )
-
-    async def set_timezone(self, user_id: int, timezone: str) -> None:
-        async with self.transaction() as tx:
-            await tx.execute("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
-
-    async def delete_user(self, user_id: int) -> bool:
-        """Delete everything stored about one user (child rows go by ON DELETE CASCADE)."""
-        async with self.transaction() as tx:
-            return await tx.execute("DELETE FROM users WHERE id = ?", (user_id,)) > 0
-
-    # --- FAQ gaps and feedback ------------------------------------------------------
-
-    async def record_unanswered(self, user_id: int | None, question: str, normalized: str, outcome: str) -> int:
-        """Store a question the FAQ could not answer confidently; returns its row id."""
-        async with self.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO unanswered (user_id, question, normalized, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
-                (user_id, question[:500], normalized[:500], outcome, utc_now_iso()),
-            )
-            row = await tx.fetch_one("SELECT last_insert_rowid()")
-        return int(row[0]) if row else 0
-
-    async def reject_suggestions(self, user_id: int, unanswered_id: int) -> bool:
-        """The user said none of the suggested entries fit ("Bukan semuanya"): editors see it in the gaps."""
-        async with self.transaction() as tx:
-            changed = await tx.execute(
-                "UPDATE unanswered SET outcome = 'rejected' WHERE id = ? AND user_id = ? AND outcome = 'suggest'",
-                (unanswered_id, user_id),
-            )
-        return changed > 0
-
-    async def record_feedback(self, user_id: int, entry_id: str, helpful: bool) -> None:
-        async with self.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO feedback (user_id, entry_id, helpful, created_at) VALUES (?, ?, ?, ?)",
-                (user_id, entry_id, int(helpful), utc_now_iso()),
-            )
-
-    async def top_gaps(self, limit: int = 20) -> list[tuple[str, int, str]]:
-        """Most frequent unanswered questions: (an example wording, count, last outcome)."""
-        rows = await self.fetch_all(
-            "SELECT MAX(question) AS q, COUNT(*) AS n, MAX(outcome) AS o FROM unanswered"
-            " GROUP BY normalized ORDER BY n DESC, MAX(created_at) DESC LIMIT ?",
-            (limit,),
-        )
-        return [(str(r["q"]), int(r["n"]), str(r["o"])) for r in rows]
-
 
 class Transaction:
     """Statements inside one `Database.transaction()`; each returns its row count."""
@@ -223,18 +130,6 @@ class Transaction:
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         return await self._db.fetch_one(sql, params)
-
-
-def user_from_row(row: aiosqlite.Row, id_column: str = "id") -> StoredUser:
-    return StoredUser(
-        id=row[id_column],
-        channel=row["channel"],
-        chat_id=row["chat_id"],
-        language=row["language"],
-        timezone=row["timezone"],
-        created_at=row["created_at"],
-        active=bool(row["active"]),
-    )
 
 
 def _statements(script: str) -> list[str]:

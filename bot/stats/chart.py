@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -38,3 +40,23 @@ def render_chart(
     finally:
         plt.close(fig)
     return path
+
+
+KEEP_SECONDS = 24 * 3600  # a chart is sent right after it is drawn; a day later it is only clutter
+
+
+def chart_file(cache_dir: Path | None, user_id: int, day: date) -> Path:
+    """Where a user's chart for `day` is drawn: the cache folder, never beside the database.
+
+    Charts older than a day are removed on the way, so the folder stays small.
+    """
+    folder = (cache_dir if cache_dir is not None else Path(tempfile.gettempdir()) / "kawan") / "charts"
+    if folder.is_dir():
+        cutoff = time.time() - KEEP_SECONDS
+        for old in folder.glob("statistik-*.png"):
+            try:
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+            except OSError:
+                continue  # another process removed it first
+    return folder / f"statistik-{user_id}-{day.isoformat()}.png"

@@ -1,72 +1,20 @@
-"""SQL for reminders, deliveries, uploads, weekly statistics and conversation state."""
+"""Reminder subscriptions and their delivery log: what is due, claimed exactly once, and how it went."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
-import aiosqlite
-
-from bot.reminders.schedule import Occurrence, from_utc_text, next_occurrence, to_utc_text
-from bot.storage.db import Database, StoredUser, user_from_row, utc_now_iso
-
-UPLOAD, STATS = "upload", "stats"
-STATE_MAX_AGE = timedelta(minutes=30)  # an open step of a flow expires; its late answer is never saved
-PLATFORMS = ("shutterstock", "adobestock", "freepik", "other")
+from bot.reminders.model import Claim, DueReminder, Reminder
+from bot.reminders.schedule import from_utc_text, next_occurrence, to_utc_text
+from bot.storage.connection import Connection, utc_now_iso
+from bot.storage.users import user_from_row
+from bot.users import StoredUser
 
 
-@dataclass(frozen=True)
-class Reminder:
-    id: int
-    user_id: int
-    kind: str
-    local_time: time
-    weekday: int | None
-    enabled: bool
-    paused_until: date | None
-    next_due_utc: datetime | None
-    next_local_date: date | None
-
-    def following(self, zone: str, after_utc: datetime) -> Occurrence:
-        return next_occurrence(self.local_time, zone, after_utc, self.weekday, self.paused_until)
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    """One occurrence to deliver now (or skip): `occurrence` is its idempotency key."""
-
-    reminder: Reminder
-    user: StoredUser
-    occurrence: str
-    local_date: date
-    due_utc: datetime
-    snooze: bool
-
-
-@dataclass(frozen=True)
-class Claim:
-    due: DueReminder
-    status: str  # 'sending' or 'skipped'
-    advance_to: Occurrence | None  # the next regular occurrence (None for snoozes)
-
-
-@dataclass(frozen=True)
-class WeekStat:
-    week_start: date
-    platform: str
-    downloads: int
-    earnings_minor: int  # in the currency's minor unit: cents for USD, rupiah for IDR
-    # Shutterstock only: the downloads of each media type, as the user gave them (None: not asked)
-    image_downloads: int | None = None
-    video_downloads: int | None = None
-    currency: str = "USD"
-
-
-class ReminderStore:
-    def __init__(self, db: Database) -> None:
+class ReminderRepo:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     # --- subscriptions ------------------------------------------------------------------
@@ -240,152 +188,12 @@ class ReminderStore:
         )
         return (_reminder(row), _joined_user(row)) if row else None
 
-    # --- uploads and streaks ------------------------------------------------------------
-
-    async def add_uploads(self, user_id: int, day: date, count: int) -> int:
-        """Add `count` uploads to a local day; returns the day's total."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO uploads (user_id, local_date, count) VALUES (?, ?, ?)"
-                " ON CONFLICT (user_id, local_date) DO UPDATE SET count = count + excluded.count",
-                (user_id, day.isoformat(), count),
-            )
-            await tx.execute("DELETE FROM rest_days WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat()))
-            row = await tx.fetch_one(
-                "SELECT count FROM uploads WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat())
-            )
-        return int(row[0]) if row else count
-
-    async def set_uploads(self, user_id: int, day: date, count: int) -> None:
-        """Correct a day's upload count (0 removes the day)."""
-        async with self.db.transaction() as tx:
-            if count > 0:
-                await tx.execute(
-                    "INSERT INTO uploads (user_id, local_date, count) VALUES (?, ?, ?)"
-                    " ON CONFLICT (user_id, local_date) DO UPDATE SET count = excluded.count",
-                    (user_id, day.isoformat(), count),
-                )
-                await tx.execute(
-                    "DELETE FROM rest_days WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat())
-                )
-            else:
-                await tx.execute("DELETE FROM uploads WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat()))
-
-    async def rest_days(self, user_id: int) -> set[date]:
-        rows = await self.db.fetch_all("SELECT local_date FROM rest_days WHERE user_id = ?", (user_id,))
-        return {date.fromisoformat(r[0]) for r in rows}
-
-    async def upload_counts(self, user_id: int) -> dict[date, int]:
-        rows = await self.db.fetch_all("SELECT local_date, count FROM uploads WHERE user_id = ?", (user_id,))
-        return {date.fromisoformat(r[0]): int(r[1]) for r in rows if int(r[1]) > 0}
-
-    async def add_rest_day(self, user_id: int, day: date) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO rest_days (user_id, local_date) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (user_id, day.isoformat()),
-            )
-
-    async def is_rest_day(self, user_id: int, day: date) -> bool:
-        row = await self.db.fetch_one(
-            "SELECT 1 FROM rest_days WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat())
-        )
-        return row is not None
-
-    async def set_weekly_target(self, user_id: int, days: int) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute("UPDATE users SET weekly_target = ? WHERE id = ?", (days, user_id))
-
-    async def weekly_target(self, user_id: int) -> int:
-        row = await self.db.fetch_one("SELECT weekly_target FROM users WHERE id = ?", (user_id,))
-        return int(row[0]) if row else 5
-
-    # --- weekly statistics --------------------------------------------------------------
-
-    async def save_week_stat(self, user_id: int, stat: WeekStat) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO weekly_stats (user_id, week_start, platform, downloads, earnings_minor,"
-                " image_downloads, video_downloads, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (user_id, week_start, platform) DO UPDATE SET"
-                " downloads = excluded.downloads, earnings_minor = excluded.earnings_minor,"
-                " image_downloads = excluded.image_downloads, video_downloads = excluded.video_downloads,"
-                " currency = excluded.currency",
-                (
-                    user_id,
-                    stat.week_start.isoformat(),
-                    stat.platform,
-                    stat.downloads,
-                    stat.earnings_minor,
-                    stat.image_downloads,
-                    stat.video_downloads,
-                    stat.currency,
-                ),
-            )
-
-    async def week_stats(self, user_id: int, since: date) -> list[WeekStat]:
-        rows = await self.db.fetch_all(
-            "SELECT week_start, platform, downloads, earnings_minor, image_downloads, video_downloads, currency"
-            " FROM weekly_stats WHERE user_id = ? AND week_start >= ? ORDER BY week_start",
-            (user_id, since.isoformat()),
-        )
-        return [
-            WeekStat(
-                date.fromisoformat(r[0]),
-                str(r[1]),
-                int(r[2]),
-                int(r[3]),
-                None if r[4] is None else int(r[4]),
-                None if r[5] is None else int(r[5]),
-                str(r[6]),
-            )
-            for r in rows
-        ]
-
-    async def shutterstock_media(self, user_id: int) -> str | None:
-        """What the user sells on Shutterstock: 'image', 'video', 'both', or None when never asked."""
-        row = await self.db.fetch_one("SELECT shutterstock_media FROM users WHERE id = ?", (user_id,))
-        return str(row[0]) if row and row[0] else None
-
-    async def set_shutterstock_media(self, user_id: int, media: str) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute("UPDATE users SET shutterstock_media = ? WHERE id = ?", (media, user_id))
-
-    # --- conversation state (multi-step flows survive restarts) ------------------------
-
-    async def get_state(
-        self, user_id: int, now: datetime, max_age: timedelta = STATE_MAX_AGE
-    ) -> tuple[str, dict[str, Any]] | None:
-        """The open step of a multi-step flow; a step left untouched longer than `max_age` has expired."""
-        row = await self.db.fetch_one(
-            "SELECT state, data, updated_at FROM conversation_state WHERE user_id = ?", (user_id,)
-        )
-        if row is None:
-            return None
-        if now - datetime.fromisoformat(str(row[2])) > max_age:
-            await self.clear_state(user_id)
-            return None
-        return str(row[0]), dict(json.loads(row[1]))
-
-    async def set_state(self, user_id: int, state: str, data: dict[str, Any], now: datetime) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO conversation_state (user_id, state, data, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, data = excluded.data,"
-                " updated_at = excluded.updated_at",
-                (user_id, state, json.dumps(data), now.astimezone(UTC).isoformat(timespec="seconds")),
-            )
-
-    async def clear_state(self, user_id: int) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute("DELETE FROM conversation_state WHERE user_id = ?", (user_id,))
-
 
 def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _reminder(row: aiosqlite.Row) -> Reminder:
+def _reminder(row: Any) -> Reminder:
     hour, minute = (int(p) for p in str(row["local_time"]).split(":"))
     return Reminder(
         id=int(row["id"]),
@@ -400,7 +208,7 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
     )
 
 
-def _joined_user(row: aiosqlite.Row) -> StoredUser:
+def _joined_user(row: Any) -> StoredUser:
     return user_from_row(row, id_column="u_id")
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database
+from bot.storage.faq_log import FaqLog
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.users import UserRepo
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ async def test_an_existing_database_is_upgraded_and_keeps_its_rows(tmp_path: Pat
     db = await Database.open(path)
     try:
         assert await db.schema_version() == len(MIGRATIONS)
-        user = await db.get_user("telegram", "7")
+        user = await UserRepo(db).get("telegram", "7")
         assert user is not None and user.timezone == "Asia/Jakarta"
     finally:
         await db.close()
@@ -64,21 +66,21 @@ async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO users (channel, chat_id, timezone, created_at) VALUES ('t', '1', 'UTC', 'x')")
             raise RuntimeError("boom")
-    assert await db.get_user("t", "1") is None
+    assert await UserRepo(db).get("t", "1") is None
 
 
 async def test_deleting_a_user_removes_everything_about_them(db: Database) -> None:
-    alice = await db.ensure_user("telegram", "1", "Asia/Jakarta")
-    bob = await db.ensure_user("telegram", "2", "Asia/Jakarta")
+    alice = await UserRepo(db).ensure("telegram", "1", "Asia/Jakarta")
+    bob = await UserRepo(db).ensure("telegram", "2", "Asia/Jakarta")
     for user in (alice, bob):
-        await db.record_feedback(user.id, "burnout", True)
-        await db.record_unanswered(user.id, "resep rendang", "resep rendang", "decline")
-    assert await db.delete_user(alice.id)
-    assert await db.get_user("telegram", "1") is None
+        await FaqLog(db).record_feedback(user.id, "burnout", True)
+        await FaqLog(db).record_unanswered(user.id, "resep rendang", "resep rendang", "decline")
+    assert await UserRepo(db).delete(alice.id)
+    assert await UserRepo(db).get("telegram", "1") is None
     for table in ("feedback", "unanswered"):
         rows = await db.fetch_all(f"SELECT user_id FROM {table}")
         assert [r["user_id"] for r in rows] == [bob.id]
-    assert not await db.delete_user(alice.id)
+    assert not await UserRepo(db).delete(alice.id)
 
 
 async def test_many_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None:
@@ -87,9 +89,9 @@ async def test_many_concurrent_writers_never_see_database_is_locked(tmp_path: Pa
     try:
 
         async def writer(db: Database, n: int) -> None:
-            user = await db.ensure_user("telegram", str(n), "Asia/Jakarta")
+            user = await UserRepo(db).ensure("telegram", str(n), "Asia/Jakarta")
             for _ in range(5):
-                await db.record_feedback(user.id, "burnout", n % 2 == 0)
+                await FaqLog(db).record_feedback(user.id, "burnout", n % 2 == 0)
 
         await asyncio.gather(*(writer(first if n % 2 else second, n) for n in range(100)))
         row = await first.fetch_one("SELECT COUNT(*) FROM feedback")
@@ -100,15 +102,15 @@ async def test_many_concurrent_writers_never_see_database_is_locked(tmp_path: Pa
 
 
 async def test_ensure_user_is_idempotent(db: Database) -> None:
-    a = await db.ensure_user("terminal", "me", "Asia/Jakarta")
-    b = await db.ensure_user("terminal", "me", "Asia/Makassar")
+    a = await UserRepo(db).ensure("terminal", "me", "Asia/Jakarta")
+    b = await UserRepo(db).ensure("terminal", "me", "Asia/Makassar")
     assert a.id == b.id and b.timezone == "Asia/Jakarta"
 
 
 async def test_gaps_list_the_most_frequent_unanswered_questions(db: Database) -> None:
     for _ in range(3):
-        await db.record_unanswered(None, "cara wd paypal", "cara withdraw paypal", "decline")
-    await db.record_unanswered(None, "resep rendang", "resep rendang", "decline")
-    gaps = await db.top_gaps()
+        await FaqLog(db).record_unanswered(None, "cara wd paypal", "cara withdraw paypal", "decline")
+    await FaqLog(db).record_unanswered(None, "resep rendang", "resep rendang", "decline")
+    gaps = await FaqLog(db).top_gaps()
     assert gaps[0][:2] == ("cara wd paypal", 3)
     assert len(gaps) == 2

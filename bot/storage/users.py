@@ -1,0 +1,84 @@
+"""Users: who Kawan talks to, their time zone, weekly target and what they sell on Shutterstock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.storage.connection import Connection
+from bot.users import StoredUser
+
+
+class UserRepo:
+    def __init__(self, db: Connection) -> None:
+        self.db = db
+
+    async def ensure(
+        self, channel: str, chat_id: str, timezone: str, language: str = "id", now: datetime | None = None
+    ) -> StoredUser:
+        """The stored user for this chat, created on first contact (at `now`, the service clock)."""
+        existing = await self.get(channel, chat_id)
+        if existing is not None:
+            return existing  # the common case costs one read, no write
+        created = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (channel, chat_id, language, timezone, created_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (channel, chat_id) DO NOTHING",
+                (channel, chat_id, language, timezone, created),
+            )
+        user = await self.get(channel, chat_id)
+        assert user is not None
+        return user
+
+    async def get(self, channel: str, chat_id: str) -> StoredUser | None:
+        row = await self.db.fetch_one("SELECT * FROM users WHERE channel = ? AND chat_id = ?", (channel, chat_id))
+        return user_from_row(row) if row else None
+
+    async def set_active(self, user_id: int, active: bool) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+
+    async def set_active_by_chat(self, channel: str, chat_id: str, active: bool) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET active = ? WHERE channel = ? AND chat_id = ?", (int(active), channel, chat_id)
+            )
+
+    async def set_timezone(self, user_id: int, timezone: str) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
+
+    async def delete(self, user_id: int) -> bool:
+        """Delete everything stored about one user (child rows go by ON DELETE CASCADE)."""
+        async with self.db.transaction() as tx:
+            return await tx.execute("DELETE FROM users WHERE id = ?", (user_id,)) > 0
+
+    async def set_weekly_target(self, user_id: int, days: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET weekly_target = ? WHERE id = ?", (days, user_id))
+
+    async def weekly_target(self, user_id: int) -> int:
+        row = await self.db.fetch_one("SELECT weekly_target FROM users WHERE id = ?", (user_id,))
+        return int(row[0]) if row else 5
+
+    async def shutterstock_media(self, user_id: int) -> str | None:
+        """What the user sells on Shutterstock: 'image', 'video', 'both', or None when never asked."""
+        row = await self.db.fetch_one("SELECT shutterstock_media FROM users WHERE id = ?", (user_id,))
+        return str(row[0]) if row and row[0] else None
+
+    async def set_shutterstock_media(self, user_id: int, media: str) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET shutterstock_media = ? WHERE id = ?", (media, user_id))
+
+
+def user_from_row(row: Any, id_column: str = "id") -> StoredUser:
+    return StoredUser(
+        id=row[id_column],
+        channel=row["channel"],
+        chat_id=row["chat_id"],
+        language=row["language"],
+        timezone=row["timezone"],
+        created_at=row["created_at"],
+        active=bool(row["active"]),
+    )

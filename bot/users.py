@@ -1,0 +1,16 @@
+"""A person Kawan talks to, as stored: one per channel and chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StoredUser:
+    id: int
+    channel: str
+    chat_id: str
+    language: str
+    timezone: str
+    created_at: str  # UTC, ISO 8601
+    active: bool  # False once they blocked the bot; True again when they write
