@@ -54,22 +54,22 @@ def build_database(path: Path, subscribers: int, due: int) -> None:
 STARTUP_PROBE = r"""
 import asyncio, resource, sys, time
 start = time.perf_counter()
-from bot.channels.telegram import TelegramChannel
-from bot.config import Settings
+from bot.app import Kawan, telegram_channel
+from bot.config import Settings, TelegramSettings, load_settings
 from bot.services import build_engine
 from pathlib import Path
 
 async def main():
-    settings = Settings(token=sys.argv[1], base_url=sys.argv[2], db_path=Path(sys.argv[3]))
-    channel = TelegramChannel(settings, build_engine(settings))
-    await channel.app.initialize()
-    await channel._post_init(channel.app)  # services, commands, reminder recovery and first tick scheduled
+    settings = Settings(
+        telegram=TelegramSettings(sys.argv[1], sys.argv[2]), db_path=Path(sys.argv[3]),
+        cache_dir=load_settings().cache_dir,
+    )
+    kawan = await Kawan.open(settings, build_engine(settings), [telegram_channel])
+    await kawan.start()  # services, commands, polling, reminder recovery and first tick scheduled
     ready = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{ready:.2f} {rss:.0f}")
-    await channel._runner.stop()
-    await channel.app.shutdown()
-    await channel.services.close()
+    await kawan.stop()
 
 asyncio.run(main())
 """
@@ -85,29 +85,32 @@ def start_stub() -> tuple[subprocess.Popen[str], str]:
 
 
 async def dispatch(db_path: Path, base_url: str, rate_limited: bool, connections: int = 16) -> tuple[int, float]:
-    from bot.channels.telegram import TelegramChannel
-    from bot.config import Settings
+    from bot.app import Kawan, telegram_channel
+    from bot.config import Settings, TelegramSettings, load_settings
     from bot.reminders.dispatcher import ReminderDispatcher
-    from bot.services import build_engine, open_services
-    from bot.storage.reminder_store import ReminderStore
+    from bot.services import build_engine
     from handlers.reminders import compose
 
-    settings = Settings(token=DEFAULT_TOKEN, base_url=base_url, db_path=db_path)
-    engine = build_engine(settings)
-    services = await open_services(settings, engine)
-    channel = TelegramChannel(
-        settings, engine, services, rate_limit=rate_limited, reminders=False, connections=connections
+    settings = Settings(
+        telegram=TelegramSettings(DEFAULT_TOKEN, base_url), db_path=db_path, cache_dir=load_settings().cache_dir
     )
-    await channel.app.initialize()
-    await channel._post_init(channel.app)
+    engine = build_engine(settings)
+    kawan = await Kawan.open(
+        settings,
+        engine,
+        [lambda k: telegram_channel(k, rate_limit=rate_limited, connections=connections)],
+        reminders=False,
+    )
+    channel = kawan.channels["telegram"]
+    await channel.app.initialize()  # type: ignore[attr-defined]
     dispatcher = ReminderDispatcher(
-        ReminderStore(services.db), "telegram", channel._deliver, compose, lambda: NOW, concurrency=connections
+        kawan.services.reminders, "telegram", channel.deliver, compose, lambda: NOW, concurrency=connections
     )
     start = time.perf_counter()
     report = await dispatcher.tick()
     elapsed = time.perf_counter() - start
-    await channel.app.shutdown()
-    await services.close()
+    await channel.app.shutdown()  # type: ignore[attr-defined]
+    await kawan.services.close()
     assert report.failed == 0, report
     return report.sent, elapsed
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.faq_speed import QUESTIONS
 from bot import PROJECT_ROOT
-from bot.channels.telegram import TelegramChannel
-from bot.config import Settings, load_settings
+from bot.app import Kawan, telegram_channel
+from bot.config import Settings, TelegramSettings, load_settings
 from bot.faq.cache import load_or_build
 from bot.faq.content import load_content
 from bot.faq.engine import FaqEngine
@@ -34,10 +34,16 @@ async def run(users: int, per_user: int, profile: bool) -> None:
     engine = FaqEngine(content, load_or_build(content, load_settings().cache_dir))  # trained once, then cached
     with tempfile.TemporaryDirectory() as tmp:
         async with TelegramStub() as stub:
-            settings = Settings(token=stub.token, base_url=stub.base_url, db_path=Path(tmp) / "bench.db")
+            settings = Settings(telegram=TelegramSettings(stub.token, stub.base_url), db_path=Path(tmp) / "bench.db")
             services = await open_services(settings, engine)
-            channel = TelegramChannel(settings, engine, services, rate_limit=False)
-            await channel.start(poll_timeout=1)
+            kawan = await Kawan.open(
+                settings,
+                engine,
+                [lambda k: telegram_channel(k, rate_limit=False, poll_timeout=1)],
+                services=services,
+                reminders=False,
+            )
+            await kawan.start()
             try:
                 # warm up: every user exists in the database before timing
                 for user in range(users):
@@ -61,7 +67,7 @@ async def run(users: int, per_user: int, profile: bool) -> None:
                     match_time = sum(v[3] for k, v in stats.stats.items() if k[2] == "match")  # type: ignore[attr-defined]
                     print(f"time inside FaqEngine.match: {match_time:.2f} s of {elapsed:.2f} s wall")
             finally:
-                await channel.stop()
+                await kawan.stop()
                 await services.close()
         assert stub.rejections == [], stub.rejections[:3]
         print(f"machine: {platform.machine()}, Python {platform.python_version()}")

@@ -28,26 +28,41 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class Settings:
-    token: str | None = field(repr=False)
+class TelegramSettings:
+    """What only the Telegram channel needs; present when TELEGRAM_BOT_TOKEN is set."""
+
+    token: str = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
+    webhook_url: str | None = None  # long polling when None
+    webhook_secret: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram: TelegramSettings | None = None
     db_path: Path = Path("kawan.db")
     content_dir: Path = PROJECT_ROOT / "content"
     default_tz: str = "Asia/Jakarta"
     admins: frozenset[int] = frozenset()
     log_level: int = logging.INFO
-    webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1"
+    webhook_listen: str = "127.0.0.1"  # the one HTTP listener every channel's webhook shares
     webhook_port: int = 8443
-    webhook_secret: str | None = field(default=None, repr=False)
     cache_dir: Path | None = None  # where the trained FAQ model is kept; None: build it in memory each start
     startup_timeout: int = 60  # seconds `kawan run` keeps trying to reach the chat platform before giving up
 
-    def require_token(self) -> str:
-        """The bot token, or a ConfigError when it is not set (only `kawan run` needs it)."""
-        if not self.token:
+    def require_telegram(self) -> TelegramSettings:
+        """Telegram's settings, or a ConfigError when the token is not set (only `kawan run` needs it)."""
+        if self.telegram is None:
             raise ConfigError("TELEGRAM_BOT_TOKEN", "not set; get a token from @BotFather and set it")
-        return self.token
+        return self.telegram
+
+    @property
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        found = [self.telegram.token] if self.telegram else []
+        if self.telegram and self.telegram.webhook_secret:
+            found.append(self.telegram.webhook_secret)
+        return found
 
 
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
@@ -106,18 +121,18 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
 
     cache_dir = Path(get("KAWAN_CACHE_DIR") or default_cache_dir(merged)).expanduser()
 
+    telegram = None
+    if token is not None:
+        telegram = TelegramSettings(token, base_url, webhook_url, secret)
     return Settings(
-        token=token,
-        base_url=base_url,
+        telegram=telegram,
         db_path=Path(get("KAWAN_DB") or "kawan.db"),
         content_dir=content_dir,
         default_tz=default_tz,
         admins=admins,
         log_level=logging.getLevelName(level_name),
-        webhook_url=webhook_url,
         webhook_listen=get("KAWAN_WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=int(port_raw),
-        webhook_secret=secret,
         cache_dir=cache_dir,
         startup_timeout=int(timeout_raw),
     )

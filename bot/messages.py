@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 MAX_ACTION_BYTES = 64
@@ -70,3 +71,11 @@ class Reply:
 def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
     """Lay buttons out `per_row` to a row (one per row reads best on a phone)."""
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+class Delivery(StrEnum):
+    """What became of replies a channel was asked to deliver; the dispatcher records it."""
+
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # the user blocked the bot (or has no account there): not again until they write
+    WINDOW_CLOSED = "window_closed"  # WhatsApp: outside the 24-hour window, and no approved template to use

@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,19 +31,13 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
+from bot.channels.base import Handler, Unreachable
+from bot.channels.profile import TELEGRAM
 from bot.channels.telegram_render import OutgoingMessage, render
-from bot.config import ConfigError, Settings
-from bot.faq.engine import FaqEngine
+from bot.config import ConfigError, TelegramSettings
 from bot.i18n import Translator, _
-from bot.messages import Incoming, Reply, UserRef
-from bot.reminders.dispatcher import ReminderDispatcher
-from bot.reminders.runner import ReminderRunner
-from bot.services import Services, open_services
-from bot.storage import StoredUser
-from bot.storage.reminder_store import ReminderStore
-from handlers import Conversation
-from handlers.commands import command_descriptions
-from handlers.reminders import compose as compose_reminder
+from bot.messages import Delivery, Incoming, Reply, UserRef
+from bot.users import StoredUser
 
 log = logging.getLogger(__name__)
 # We call sendMessage through `do_api_request` on purpose (see `_send_one`); PTB nudges towards the
@@ -61,45 +55,43 @@ KawanApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 class TelegramChannel:
-    """Owns the PTB `Application`; `services` may be given (tests) or are opened at start."""
+    """The adapter: PTB updates in as `Incoming`, replies out as Telegram messages. It decides nothing."""
+
+    name = CHANNEL
+    profile = TELEGRAM
 
     def __init__(
         self,
-        settings: Settings,
-        engine: FaqEngine,
-        services: Services | None = None,
+        settings: TelegramSettings,
+        handle: Handler,
+        unreachable: Unreachable,
+        commands: list[tuple[str, str]],
         *,
+        listener: tuple[str, int] = ("127.0.0.1", 8443),
         rate_limit: bool = True,
-        reminders: bool = True,
         connections: int = CONNECTIONS,
+        poll_timeout: int = 10,
     ) -> None:
-        self._connections = connections
+        self._poll_timeout = poll_timeout
         self.settings = settings
+        self._listener = listener
+        self._handle = handle
+        self._unreachable = unreachable
+        self._commands = commands
+        self._connections = connections
         self._rate_limit = rate_limit  # off only in benchmarks that measure Kawan, not Telegram's limits
-        self._reminders = reminders
-        self._runner: ReminderRunner | None = None
-        self.engine = engine
-        self._services = services
-        self._owns_services = services is None
         self._turns = ChatTurns()
         self.app = self._build()
-
-    @property
-    def services(self) -> Services:
-        assert self._services is not None, "services are opened in post_init"
-        return self._services
 
     def _build(self) -> KawanApp:
         builder = (
             ApplicationBuilder()
-            .token(self.settings.require_token())
+            .token(self.settings.token)
             .base_url(self.settings.base_url)
             .base_file_url(self.settings.base_url.replace("/bot", "/file/bot"))
             .concurrent_updates(True)
             .request(AiohttpRequest(self._connections))
             .get_updates_request(AiohttpRequest(1, read_timeout=30.0))
-            .post_init(self._post_init)
-            .post_shutdown(self._post_shutdown)
         )
         if self._rate_limit:
             builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
@@ -112,27 +104,9 @@ class TelegramChannel:
         app.add_error_handler(self._on_error)
         return app
 
-    async def _post_init(self, app: KawanApp) -> None:
-        if self._services is None:
-            self._services = await open_services(self.settings, self.engine)
-        self.conversation = Conversation(self.services)
-        commands = [BotCommand(name, text) for name, text in command_descriptions("id")]
-        await app.bot.set_my_commands(commands)
-        if self._reminders:
-            self.dispatcher = ReminderDispatcher(
-                ReminderStore(self.services.db), CHANNEL, self._deliver, compose_reminder, lambda: self.services.clock()
-            )
-            self._runner = ReminderRunner(self.dispatcher)
-            await self._runner.start()
-
-    async def _post_shutdown(self, app: KawanApp) -> None:
-        if self._runner is not None:
-            await self._runner.stop()
-        if self._owns_services and self._services is not None:
-            await self._services.close()
-
-    async def _deliver(self, user: StoredUser, replies: list[Reply]) -> bool:
-        return await self.send(int(user.chat_id), replies)
+    async def deliver(self, user: StoredUser, replies: list[Reply]) -> Delivery:
+        """Send replies that no incoming message asked for (reminders)."""
+        return Delivery.SENT if await self.send(int(user.chat_id), replies) else Delivery.UNREACHABLE
 
     # --- updates in -------------------------------------------------------------------
 
@@ -170,7 +144,7 @@ class TelegramChannel:
         # Updates are handled concurrently, but one chat's messages are answered one at a time, in the
         # order they came: a burst of messages from one user never gets its replies reordered.
         async with self._turns.hold(chat_id):
-            replies = await self.conversation.handle(incoming)
+            replies = await self._handle(incoming)
             await self.send(chat_id, replies, replaced)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -187,16 +161,16 @@ class TelegramChannel:
         try:
             for index, reply in enumerate(replies):
                 messages = render(reply)
-                editable = index == 0 and reply.replace and len(messages) == 1
+                editable = index == 0 and messages[0].replace
                 if editable and replaced is not None and await self._edit(replaced, messages[0]):
                     continue
                 for message in messages:
                     await self._send_one(chat_id, message)
-                if reply.image is not None:
-                    await self._send_photo(chat_id, reply)
+                    if message.image is not None:
+                        await self._send_photo(chat_id, message.image)
         except Forbidden:
             log.info("chat %s blocked the bot; marking inactive", chat_id)
-            await self.services.db.set_active_by_chat(CHANNEL, str(chat_id), False)
+            await self._unreachable(CHANNEL, str(chat_id))
             return False
         return True
 
@@ -207,9 +181,8 @@ class TelegramChannel:
         # the raw call: we never use the sent Message, and building one costs more than the send itself
         await _with_retries(lambda: self.app.bot.do_api_request("sendMessage", api_kwargs=params))
 
-    async def _send_photo(self, chat_id: int, reply: Reply) -> None:
-        assert reply.image is not None
-        data = reply.image.read_bytes()
+    async def _send_photo(self, chat_id: int, image: Path) -> None:
+        data = image.read_bytes()
         await _with_retries(lambda: self.app.bot.send_photo(chat_id, photo=data))
 
     async def _edit(self, replaced: Message, message: OutgoingMessage) -> bool:
@@ -228,16 +201,16 @@ class TelegramChannel:
             return "not modified" in str(exc).lower()
         return True
 
-    async def start(self, poll_timeout: int = 10, *, webhook: bool = False) -> None:
-        """Start inside a running event loop (tests, benchmarks); `run` is for the command line."""
+    async def start(self) -> None:
+        """Register the commands and start receiving updates: a webhook when configured, else long polling."""
         await self.app.initialize()
-        await self._post_init(self.app)
+        await self.app.bot.set_my_commands([BotCommand(name, text) for name, text in self._commands])
         assert self.app.updater is not None
-        if webhook:
+        if self.settings.webhook_url:
             await self.app.updater.start_webhook(**self._webhook_args())
         else:
             await self.app.updater.start_polling(
-                poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+                poll_interval=0, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
             )
         await self.app.start()
 
@@ -246,8 +219,8 @@ class TelegramChannel:
         s = self.settings
         assert s.webhook_url is not None
         return {
-            "listen": s.webhook_listen,
-            "port": s.webhook_port,
+            "listen": self._listener[0],
+            "port": self._listener[1],
             "url_path": urlsplit(s.webhook_url).path.lstrip("/"),
             "webhook_url": s.webhook_url,
             "secret_token": s.webhook_secret,
@@ -261,16 +234,6 @@ class TelegramChannel:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
-        await self._post_shutdown(self.app)
-
-    def run(self) -> int:
-        """Long polling (or a webhook when configured) until SIGINT/SIGTERM; returns the exit code."""
-        s = self.settings
-        if s.webhook_url:
-            self.app.run_webhook(**self._webhook_args())
-        else:
-            self.app.run_polling(allowed_updates=Update.ALL_TYPES)
-        return 0
 
 
 class ChatTurns:
@@ -335,15 +298,17 @@ async def _quietly(call: Awaitable[object]) -> None:
 EXIT_UNREACHABLE = 1
 
 
-async def wait_until_reachable(settings: Settings, clock: Callable[[], float] = time.monotonic) -> bool:
-    """At start, ask the Bot API who we are until it answers or `startup_timeout` passes.
+async def wait_until_reachable(
+    settings: TelegramSettings, timeout: float, clock: Callable[[], float] = time.monotonic
+) -> bool:
+    """At start, ask the Bot API who we are until it answers or `timeout` seconds pass.
 
     One log line per failed attempt (never a traceback), backing off 1, 2, 4... seconds. A token
     Telegram rejects is a configuration error, not a network problem.
     """
     request = AiohttpRequest(1)
-    bot = Bot(settings.require_token(), base_url=settings.base_url, request=request, get_updates_request=request)
-    deadline = clock() + settings.startup_timeout
+    bot = Bot(settings.token, base_url=settings.base_url, request=request, get_updates_request=request)
+    deadline = clock() + timeout
     delay, attempt = 1.0, 0
     await request.initialize()
     try:
@@ -370,15 +335,3 @@ async def wait_until_reachable(settings: Settings, clock: Callable[[], float] = 
                 delay *= 2
     finally:
         await request.shutdown()
-
-
-def run_polling(settings: Settings, engine: FaqEngine) -> int:
-    """Check that Telegram answers, then run until stopped; exit 1 when it never answered at start."""
-    if not asyncio.run(wait_until_reachable(settings)):
-        print(
-            f"kawan: the Telegram Bot API did not answer within {settings.startup_timeout} s "
-            f"({settings.base_url}…); check the network or TELEGRAM_BASE_URL",
-            file=sys.stderr,
-        )
-        return EXIT_UNREACHABLE
-    return TelegramChannel(settings, engine).run()

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import getpass
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from bot.channels.base import Handler
+from bot.channels.profile import TERMINAL, Screen, fit
 from bot.i18n import Translator
-from bot.messages import Button, Incoming, Reply, UserRef
+from bot.messages import Button, Delivery, Incoming, Reply, UserRef
+from bot.users import StoredUser
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Incoming], Awaitable[list[Reply]]]
+CHANNEL = "terminal"
 
 
-def render(reply: Reply, first_number: int = 1) -> str:
+def render(reply: Reply | Screen, first_number: int = 1) -> str:
     """Plain text with buttons listed as `[1] label`, numbered from `first_number`."""
     lines = [reply.title, "", reply.text] if reply.title else [reply.text]
     if reply.image is not None:
@@ -28,11 +30,14 @@ def render(reply: Reply, first_number: int = 1) -> str:
 class TerminalChat:
     """Reads one message per line until end of input; a number picks a button of the last reply."""
 
+    name = CHANNEL
+    profile = TERMINAL
+
     def __init__(self, handler: Handler, stdin: TextIO, stdout: TextIO, user: UserRef | None = None) -> None:
         self._handler = handler
         self._in = stdin
         self._out = stdout
-        self._user = user or UserRef("terminal", _local_user())
+        self._user = user or UserRef(CHANNEL, _local_user())
         self._choices: list[Button] = []
         self._interactive = stdin.isatty()
 
@@ -61,14 +66,26 @@ class TerminalChat:
                     Translator(self._user.language).gettext("Sorry, something went wrong on my side. Please try again.")
                 )
             ]
-        self.deliver(replies)
+        self.show(replies)
 
-    def deliver(self, replies: list[Reply]) -> None:
+    async def start(self) -> None:
+        """Nothing to open: `run` reads standard input."""
+
+    async def stop(self) -> None:
+        """Nothing to close."""
+
+    async def deliver(self, user: StoredUser, replies: list[Reply]) -> Delivery:
+        """Reminders: printed like any reply."""
+        self.show(replies)
+        return Delivery.SENT
+
+    def show(self, replies: list[Reply]) -> None:
         """Print replies; their buttons become the numbered choices for the next line."""
         self._choices = []
         for reply in replies:
-            self._write(render(reply, len(self._choices) + 1) + "\n")
-            self._choices.extend(reply.all_buttons)
+            for screen in fit(reply, TERMINAL):
+                self._write(render(screen, len(self._choices) + 1) + "\n")
+                self._choices.extend(screen.all_buttons)
 
     def _to_incoming(self, text: str) -> Incoming:
         if text.isdigit() and 1 <= int(text) <= len(self._choices):

@@ -13,20 +13,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from bot.messages import Reply
+from bot.messages import Delivery, Reply
+from bot.reminders.model import Claim, DueReminder, Reminder
 from bot.reminders.schedule import GRACE
-from bot.storage import StoredUser
-from bot.storage.reminder_store import Claim, DueReminder, ReminderStore
+from bot.users import StoredUser
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[StoredUser, list[Reply]], Awaitable[bool]]
-"""Send replies to a user; False when they cannot be reached (blocked the bot)."""
+Deliver = Callable[[StoredUser, list[Reply]], Awaitable[Delivery]]
+"""Send replies to a user through their channel and say what became of them."""
 Compose = Callable[[DueReminder], Reply]
+FAILED = "failed"  # the channel raised: recorded, never retried (the next occurrence comes as usual)
+
+
+class DeliveryLog(Protocol):
+    """What the dispatcher needs from storage (bot/storage/reminders.py implements it)."""
+
+    async def due(self, now: datetime, limit: int, channel: str) -> list[DueReminder]: ...
+
+    async def claim(self, claims: list[Claim]) -> set[tuple[int, str]]: ...
+
+    async def mark(self, results: Iterable[tuple[int, str, str]]) -> None: ...
+
+    async def unfinished(self, channel: str) -> list[tuple[int, str, datetime]]: ...
+
+    async def reminder_owner(self, reminder_id: int) -> tuple[Reminder, StoredUser] | None: ...
 
 
 @dataclass
@@ -34,12 +50,24 @@ class DispatchReport:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    unreachable: int = 0
+    window_closed: int = 0
+
+    def count(self, status: str) -> None:
+        if status == Delivery.SENT:
+            self.sent += 1
+        elif status == Delivery.UNREACHABLE:
+            self.unreachable += 1
+        elif status == Delivery.WINDOW_CLOSED:
+            self.window_closed += 1
+        else:
+            self.failed += 1
 
 
 class ReminderDispatcher:
     def __init__(
         self,
-        store: ReminderStore,
+        store: DeliveryLog,
         channel: str,
         deliver: Deliver,
         compose: Compose,
@@ -71,10 +99,9 @@ class ReminderDispatcher:
             reminder, user = owner
             local = datetime.fromisoformat(occurrence.split("+")[0]).date()
             due = DueReminder(reminder, user, occurrence, local, due_utc, occurrence.endswith("+snooze"))
-            ok = await self._send(due)
-            results.append((reminder_id, occurrence, "sent" if ok else "failed"))
-            report.sent += ok
-            report.failed += not ok
+            status = await self._send(due)
+            results.append((reminder_id, occurrence, status))
+            report.count(status)
         await self.store.mark(results)
         return report
 
@@ -93,14 +120,20 @@ class ReminderDispatcher:
                 sending = [c.due for c in claims if (c.due.reminder.id, c.due.occurrence) in to_send]
                 outcomes = await asyncio.gather(*(self._send(d) for d in sending))
                 await self.store.mark(
-                    (d.reminder.id, d.occurrence, "sent" if ok else "failed")
-                    for d, ok in zip(sending, outcomes, strict=True)
+                    (d.reminder.id, d.occurrence, status) for d, status in zip(sending, outcomes, strict=True)
                 )
-                report.sent += sum(outcomes)
-                report.failed += len(outcomes) - sum(outcomes)
+                for status in outcomes:
+                    report.count(status)
                 # no early exit on a short batch: skipping a stale occurrence can make a fresh one due now
-        if report.sent or report.skipped or report.failed:
-            log.info("reminders: %d sent, %d skipped, %d failed", report.sent, report.skipped, report.failed)
+        if report.sent or report.skipped or report.failed or report.unreachable or report.window_closed:
+            log.info(
+                "reminders: %d sent, %d skipped, %d unreachable, %d outside the window, %d failed",
+                report.sent,
+                report.skipped,
+                report.unreachable,
+                report.window_closed,
+                report.failed,
+            )
         return report
 
     def _claim(self, due: DueReminder, now: datetime) -> Claim:
@@ -112,10 +145,11 @@ class ReminderDispatcher:
             advance = due.reminder.following(due.user.timezone, max(due.due_utc, now - GRACE))
         return Claim(due, status, advance)
 
-    async def _send(self, due: DueReminder) -> bool:
+    async def _send(self, due: DueReminder) -> str:
+        """The status to record: the channel's Delivery outcome, or 'failed' when it raised."""
         async with self._limit:
             try:
-                return await self._deliver(due.user, [self._compose(due)])
+                return str(await self._deliver(due.user, [self._compose(due)]))
             except Exception:
                 log.exception("reminder %s for user %s could not be sent", due.occurrence, due.user.id)
-                return False
+                return FAILED

@@ -14,20 +14,28 @@ TICK_SECONDS = 15
 
 
 class ReminderRunner:
-    """Starts with a recovery pass, then asks the database what is due every `interval` seconds."""
+    """Starts with a recovery pass, then asks the database what is due every `interval` seconds.
 
-    def __init__(self, dispatcher: ReminderDispatcher, interval: float = TICK_SECONDS) -> None:
-        self.dispatcher = dispatcher
+    One timer drives every channel's dispatcher in turn: the database, not the scheduler, knows what is due.
+    """
+
+    def __init__(self, dispatchers: list[ReminderDispatcher], interval: float = TICK_SECONDS) -> None:
+        self.dispatchers = dispatchers
         self.interval = interval
         self._scheduler: AsyncIOScheduler | None = None
 
+    async def tick(self) -> None:
+        for dispatcher in self.dispatchers:
+            await dispatcher.tick()
+
     async def start(self) -> None:
-        report = await self.dispatcher.recover()
-        if report.sent or report.failed:
-            log.info("recovered unfinished reminders: %d sent, %d given up", report.sent, report.failed)
+        for dispatcher in self.dispatchers:
+            report = await dispatcher.recover()
+            if report.sent or report.failed:
+                log.info("recovered unfinished reminders: %d sent, %d given up", report.sent, report.failed)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_job(
-            self.dispatcher.tick,
+            self.tick,
             "interval",
             seconds=self.interval,
             next_run_time=datetime.now().astimezone(),

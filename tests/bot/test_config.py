@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_BASE_URL, ConfigError, load_settings
+from bot.config import ConfigError, load_settings
 
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
 
 
 def test_defaults_apply_when_nothing_is_set() -> None:
     s = load_settings({}, env_file=None)
-    assert s.token is None
-    assert s.base_url == DEFAULT_BASE_URL
+    assert s.telegram is None
     assert s.db_path == Path("kawan.db")
     assert s.default_tz == "Asia/Jakarta"
     assert s.admins == frozenset()
@@ -34,8 +33,8 @@ def test_all_variables_are_read() -> None:
         },
         env_file=None,
     )
-    assert s.require_token() == TOKEN
-    assert s.base_url == "http://127.0.0.1:8081/bot"
+    assert s.require_telegram().token == TOKEN
+    assert s.require_telegram().base_url == "http://127.0.0.1:8081/bot"
     assert s.default_tz == "Asia/Makassar"
     assert s.admins == frozenset({1, 22})
     assert s.log_level == logging.DEBUG
@@ -69,7 +68,7 @@ def test_a_malformed_token_is_never_echoed() -> None:
 def test_missing_token_is_an_error_only_when_needed() -> None:
     s = load_settings({}, env_file=None)
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
-        s.require_token()
+        s.require_telegram()
 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:

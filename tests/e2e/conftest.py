@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import Kawan, telegram_channel
 from bot.channels.telegram import TelegramChannel
-from bot.config import Settings
+from bot.config import Settings, TelegramSettings
 from bot.faq.engine import FaqEngine
 from bot.services import Services, open_services
 from tests.conftest import CONTENT_DIR
@@ -17,24 +18,33 @@ from tests.telegram_stub import TelegramStub
 @dataclass
 class Running:
     stub: TelegramStub
+    kawan: Kawan
     channel: TelegramChannel
     services: Services
 
 
-def stub_settings(stub: TelegramStub, db: Path) -> Settings:
-    return Settings(token=stub.token, base_url=stub.base_url, db_path=db, content_dir=CONTENT_DIR)
+def stub_settings(stub: TelegramStub, db: Path, **telegram: str) -> Settings:
+    return Settings(
+        telegram=TelegramSettings(stub.token, stub.base_url, **telegram),  # type: ignore[arg-type]
+        db_path=db,
+        content_dir=CONTENT_DIR,
+    )
 
 
 @pytest.fixture
 async def running(tmp_path: Path, engine: FaqEngine) -> AsyncIterator[Running]:
-    """The real PTB Application, polling the stand-in Bot API over HTTP on 127.0.0.1."""
+    """The real app with the real PTB Application, polling the stand-in Bot API over HTTP on 127.0.0.1."""
     async with TelegramStub() as stub:
         settings = stub_settings(stub, tmp_path / "kawan.db")
         services = await open_services(settings, engine)
-        channel = TelegramChannel(settings, engine, services)
-        await channel.start(poll_timeout=1)
+        kawan = await Kawan.open(
+            settings, engine, [lambda k: telegram_channel(k, poll_timeout=1)], services=services, reminders=True
+        )
+        await kawan.start()
         try:
-            yield Running(stub, channel, services)
+            channel = kawan.channels["telegram"]
+            assert isinstance(channel, TelegramChannel)
+            yield Running(stub, kawan, channel, services)
         finally:
-            await channel.stop()
+            await kawan.stop()
             await services.close()

@@ -23,13 +23,13 @@ async def test_subscribe_receive_and_check_in(running: Running) -> None:
     assert "19.00 WIB" in confirm.text
 
     now = datetime(2026, 11, 22, 12, 0, 5, tzinfo=UTC)
-    report = await running.channel.dispatcher.tick()
+    report = await running.kawan.dispatchers["telegram"].tick()
     assert report.sent == 1
     messages = await stub.wait_for_messages(CHAT, 2)
     reminder = messages[-1]
     assert reminder.text.startswith("⏰")
     assert reminder.button_labels == ["✅ Sudah upload", "😴 Libur hari ini", "⏰ Ingatkan 1 jam lagi"]
-    assert (await running.channel.dispatcher.tick()).sent == 0  # once per occurrence
+    assert (await running.kawan.dispatchers["telegram"].tick()).sent == 0  # once per occurrence
 
     stub.push_callback(CHAT, reminder.callback_data[0], message_id=reminder.message_id)
     messages = await stub.wait_for_messages(CHAT, 3)
@@ -67,4 +67,5 @@ def test_the_terminal_chat_shows_the_chart_as_a_file_path(tmp_path: Path) -> Non
     [line] = [ln for ln in result.stdout.splitlines() if ln.startswith("[gambar: ")]
     chart = Path(line.removeprefix("[gambar: ").rstrip("]"))
     assert chart.is_file() and chart.read_bytes()[:4] == b"\x89PNG"
-    assert chart.parent == tmp_path / "kawan-charts"
+    assert chart.parent == Path(os.environ["KAWAN_CACHE_DIR"]) / "charts"  # the cache, never beside the database
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("k.db")) == []

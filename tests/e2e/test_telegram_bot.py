@@ -83,18 +83,18 @@ async def test_an_old_button_gets_a_friendly_message(running: Running) -> None:
 
 
 async def test_a_blocked_user_is_marked_inactive_and_a_new_message_reactivates(running: Running) -> None:
-    stub, db = running.stub, running.services.db
+    stub = running.stub
     stub.block_chat(CHAT)
     stub.push_text(CHAT, "/start")
     await stub.wait_for("sendMessage", chat_id=CHAT)
     await asyncio.sleep(0.2)
-    user = await db.get_user("telegram", str(CHAT))
+    user = await running.services.users.get("telegram", str(CHAT))
     assert user is not None and not user.active
 
     stub.unblock_chat(CHAT)
     stub.push_text(CHAT, "/bantuan")
     await stub.wait_for_messages(CHAT, 1)
-    user = await db.get_user("telegram", str(CHAT))
+    user = await running.services.users.get("telegram", str(CHAT))
     assert user is not None and user.active
 
 
@@ -159,7 +159,7 @@ async def test_a_failing_handler_logs_once_and_apologises_in_indonesian(
     async def broken(incoming: object) -> list[object]:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(running.channel.conversation, "handle", broken)
+    monkeypatch.setattr(running.kawan.conversation, "handle", broken)
     with caplog.at_level(logging.ERROR):
         running.stub.push_text(CHAT, "halo")
         [reply] = await running.stub.wait_for_messages(CHAT, 1)
@@ -185,14 +185,14 @@ async def test_the_token_never_reaches_a_log_line(running: Running) -> None:
 
 
 async def test_a_burst_from_one_chat_is_answered_in_order(running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = running.channel.conversation.handle
+    real = running.kawan.conversation.handle
     delays = iter([0.05 * ((7 * i) % 5) for i in range(100)])  # uneven handling times, as on a busy server
 
     async def uneven(incoming: Incoming) -> list[Reply]:
         await asyncio.sleep(next(delays))
         return await real(incoming)
 
-    monkeypatch.setattr(running.channel.conversation, "handle", uneven)
+    monkeypatch.setattr(running.kawan.conversation, "handle", uneven)
     stub = running.stub
     for n in range(1, 21):
         stub.push_text(CHAT, f"/upload {n}")  # each reply names the running total: 1, 3, 6, 10...

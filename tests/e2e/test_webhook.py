@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.channels.telegram import TelegramChannel
+from bot.app import Kawan, telegram_channel
 from bot.faq.engine import FaqEngine
 from bot.services import open_services
 from tests.e2e.conftest import stub_settings
@@ -25,15 +25,15 @@ async def test_webhook_receives_updates_with_the_secret_only(tmp_path: Path, eng
     async with TelegramStub() as stub:
         port = free_port()
         settings = replace(
-            stub_settings(stub, tmp_path / "k.db"),
-            webhook_url="https://kawan.example.com/telegram",
+            stub_settings(
+                stub, tmp_path / "k.db", webhook_url="https://kawan.example.com/telegram", webhook_secret="s3cret-token"
+            ),
             webhook_listen="127.0.0.1",
             webhook_port=port,
-            webhook_secret="s3cret-token",
         )
         services = await open_services(settings, engine)
-        channel = TelegramChannel(settings, engine, services)
-        await channel.start(webhook=True)
+        kawan = await Kawan.open(settings, engine, [telegram_channel], services=services, reminders=False)
+        await kawan.start()
         try:
             assert stub.webhook_url == "https://kawan.example.com/telegram"
             assert stub.webhook_secret == "s3cret-token"
@@ -48,5 +48,5 @@ async def test_webhook_receives_updates_with_the_secret_only(tmp_path: Path, eng
             [answer] = await stub.wait_for_messages(55, 1)
             assert "royalti" in answer.text.lower()
         finally:
-            await channel.stop()
+            await kawan.stop()
             await services.close()
