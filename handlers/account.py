@@ -20,5 +20,5 @@ def confirm_delete(turn: Turn) -> list[Reply]:
 async def delete(turn: Turn, confirmed: bool) -> list[Reply]:
     if not confirmed:
         return [Reply(turn._("OK, nothing was deleted."))]
-    await turn.services.db.delete_user(turn.user.id)
+    await turn.services.users.delete(turn.user.id)
     return [Reply(turn._("Done: all your data has been deleted. Send /start if you want to use Kawan again."))]

@@ -1,23 +1,101 @@
-"""The command list channels advertise (Telegram's `setMyCommands`), with descriptions users read."""
+"""The one command table: it drives the router, the menu channels advertise (`setMyCommands`) and /bantuan."""
 
 from __future__ import annotations
 
-from bot.i18n import Translator, _
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", _("Welcome and main menu")),
-    ("menu", _("Browse questions by topic")),
-    ("tanya", _("Ask a question")),
-    ("pengingat", _("My reminders")),
-    ("upload", _("Record today's upload")),
-    ("streak", _("My upload streak")),
-    ("statistik", _("My weekly sales statistics")),
-    ("zona", _("My time zone (WIB/WITA/WIT)")),
-    ("hapusdata", _("Delete all my data")),
-    ("bantuan", _("Help")),
+from bot.i18n import Translator, _
+from bot.messages import Reply
+from handlers import account, faq, reminders, start, stats
+from handlers.common import main_menu_rows
+from handlers.context import Turn
+
+Run = Callable[[Turn, str], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # the menu line channels advertise (msgid)
+    usage: str  # the line in /bantuan (msgid), in plain words with an example
+    run: Run
+    aliases: tuple[str, ...] = ()
+
+
+async def _start(turn: Turn, args: str) -> list[Reply]:
+    return start.start(turn)
+
+
+async def _menu(turn: Turn, args: str) -> list[Reply]:
+    return faq.menu(turn)
+
+
+async def _delete(turn: Turn, args: str) -> list[Reply]:
+    return account.confirm_delete(turn)
+
+
+async def _streak(turn: Turn, args: str) -> list[Reply]:
+    return await reminders.streak(turn)
+
+
+async def _stats(turn: Turn, args: str) -> list[Reply]:
+    return await stats.show(turn)
+
+
+async def _help(turn: Turn, args: str) -> list[Reply]:
+    return help_(turn)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", _("Welcome and main menu"), _("/start — the welcome and the main menu"), _start),
+    Command("menu", _("Browse questions by topic"), _("/menu — browse the questions by topic"), _menu),
+    Command("tanya", _("Ask a question"), _("/tanya — ask a question, or just type it"), faq.ask),
+    Command(
+        "pengingat",
+        _("My reminders"),
+        _(
+            "/pengingat — your reminders. For example: /pengingat upload 19:00, "
+            "/pengingat statistik senin 09:00, /pengingat libur 3, /pengingat mati"
+        ),
+        reminders.command,
+    ),
+    Command(
+        "upload",
+        _("Record today's upload"),
+        _("/upload — note today's uploads. With a number, for example /upload 5"),
+        reminders.upload_command,
+    ),
+    Command("streak", _("My upload streak"), _("/streak — your upload streak"), _streak),
+    Command("statistik", _("My weekly sales statistics"), _("/statistik — note and see your weekly sales"), _stats),
+    Command(
+        "zona",
+        _("My time zone (WIB/WITA/WIT)"),
+        _("/zona — change your time zone, for example /zona WITA or /zona makassar"),
+        reminders.zone,
+    ),
+    Command("hapusdata", _("Delete all my data"), _("/hapusdata — delete everything I store about you"), _delete),
+    Command("bantuan", _("Help"), _("/bantuan — this help"), _help, aliases=("help",)),
 )
+_BY_NAME = {name: c for c in COMMANDS for name in (c.name, *c.aliases)}
+
+
+def find(name: str) -> Command | None:
+    return _BY_NAME.get(name)
 
 
 def command_descriptions(language: str) -> list[tuple[str, str]]:
     t = Translator(language)
-    return [(name, t.gettext(description)) for name, description in COMMANDS]
+    return [(c.name, t.gettext(c.description)) for c in COMMANDS]
+
+
+def help_(turn: Turn) -> list[Reply]:
+    lines = [
+        turn._("How to use Kawan:"),
+        "",
+        turn._('• Type your question in your own words, for example "how do Shutterstock levels work"'),
+        *(f"• {turn._(c.usage)}" for c in COMMANDS if c.name not in ("start", "tanya")),
+        "",
+        turn._("Tap the buttons under my messages so you don't have to type much."),
+    ]
+    return [Reply("\n".join(lines), main_menu_rows(turn))]

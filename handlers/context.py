@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.i18n import Translator
 from bot.messages import Incoming
 from bot.services import Services
-from bot.storage import StoredUser
+from bot.users import StoredUser
 
 
 @dataclass(frozen=True)

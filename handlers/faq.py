@@ -64,7 +64,7 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
         return [_smalltalk(turn, match.smalltalk or "nonsense")]
     gap = 0
     if match.outcome in ("suggest", "decline"):
-        gap = await services.db.record_unanswered(turn.user.id, question, match.normalized, match.outcome)
+        gap = await services.faq_log.record_unanswered(turn.user.id, question, match.normalized, match.outcome)
     if match.outcome == "answer" and match.entry_id:
         entry = services.content.entry(match.entry_id)
         if entry is not None:
@@ -106,7 +106,7 @@ def _smalltalk(turn: Turn, kind: str) -> Reply:
 async def none_of_these(turn: Turn, gap: str) -> list[Reply]:
     """None of the suggestions fit: the question is kept for the editors, and the user is told so."""
     if gap.isdigit():
-        await turn.services.db.reject_suggestions(turn.user.id, int(gap))
+        await turn.services.faq_log.reject_suggestions(turn.user.id, int(gap))
     text = turn._(
         "Thanks for telling me 🙏 I've noted your question for the people who write my answers. "
         "Try asking in other words, or pick a topic:"
@@ -117,7 +117,7 @@ async def none_of_these(turn: Turn, gap: str) -> list[Reply]:
 async def feedback(turn: Turn, entry_id: str, helpful: bool) -> list[Reply]:
     if turn.services.content.entry(entry_id) is None:
         return _gone(turn)
-    await turn.services.db.record_feedback(turn.user.id, entry_id, helpful)
+    await turn.services.faq_log.record_feedback(turn.user.id, entry_id, helpful)
     if helpful:
         return [Reply(turn._("Thanks for the feedback! 🙏"))]
     return [

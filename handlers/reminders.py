@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator, translator
 from bot.messages import Button, Reply, rows
+from bot.reminders.model import STATS, UPLOAD, DueReminder, Reminder
 from bot.reminders.schedule import (
     ZONE_NAMES,
     ZONE_REGIONS,
@@ -22,7 +23,7 @@ from bot.reminders.schedule import (
 )
 from bot.reminders.streak import StreakStatus, is_overworking, milestone_reached, streak_status
 from bot.stats.amounts import NotAnAnswer, Refusal, parse_count
-from bot.storage.reminder_store import STATS, UPLOAD, DueReminder, Reminder, ReminderStore
+from bot.storage.reminders import ReminderRepo
 from handlers.common import menu_button
 from handlers.context import Turn
 from handlers.steps import StepResult, close_step, open_step, step
@@ -41,8 +42,8 @@ def reminders_button(turn: Turn) -> Button:
     return Button(turn._("⏰ My reminders"), "rem:list")
 
 
-def store(turn: Turn) -> ReminderStore:
-    return ReminderStore(turn.services.db)
+def store(turn: Turn) -> ReminderRepo:
+    return turn.services.reminders
 
 
 def _now(turn: Turn) -> datetime:
@@ -422,13 +423,13 @@ async def upload_command(turn: Turn, args: str) -> list[Reply]:
 
 async def status_for(turn: Turn, today: date) -> StreakStatus:
     """The one streak calculation every reply uses: uploads, declared rest today, target and sign-up day."""
-    s = store(turn)
-    counts = await s.upload_counts(turn.user.id)
-    rest_days = await s.rest_days(turn.user.id)
+    uploads = turn.services.uploads
+    counts = await uploads.counts(turn.user.id)
+    rest_days = await uploads.rest_days(turn.user.id)
     return streak_status(
         set(counts),
         today,
-        await s.weekly_target(turn.user.id),
+        await turn.services.users.weekly_target(turn.user.id),
         rest_today=today in rest_days,
         since=_signed_up(turn),
     )
@@ -443,8 +444,8 @@ def _signed_up(turn: Turn) -> date | None:
 
 
 async def record_uploads(turn: Turn, count: int, day: date) -> list[Reply]:
-    s, today = store(turn), _today(turn)
-    counts = await s.upload_counts(turn.user.id)
+    uploads, today = turn.services.uploads, _today(turn)
+    counts = await uploads.counts(turn.user.id)
     if counts.get(day, 0) + count > MAX_UPLOADS_PER_DAY:
         text = turn._(
             "That would make more than 1000 uploads on one day, which can't be right. "
@@ -452,7 +453,7 @@ async def record_uploads(turn: Turn, count: int, day: date) -> list[Reply]:
         )
         return [Reply(text, ((Button(turn._("✏️ Correct"), f"up:fix:{day.isoformat()}"),), (menu_button(turn),)))]
     before = await status_for(turn, today)
-    total = await s.add_uploads(turn.user.id, day, count)
+    total = await uploads.add(turn.user.id, day, count)
     after = await status_for(turn, today)
     if day == today:
         lines = [turn.t.ngettext("Noted: {n} upload today. 👍", "Noted: {n} uploads today. 👍", total)]
@@ -466,7 +467,7 @@ async def record_uploads(turn: Turn, count: int, day: date) -> list[Reply]:
     milestone = milestone_reached(before, after)
     if milestone:
         lines.append(turn._("🎉 Your streak has reached {days} upload days! Keep the pace gentle.", days=milestone))
-    if is_overworking(await s.upload_counts(turn.user.id), day):
+    if is_overworking(await uploads.counts(turn.user.id), day):
         lines.append(
             turn._(
                 "That's far more than usual today. Great energy — but rest is part of the job too; "
@@ -494,7 +495,7 @@ async def on_fix(turn: Turn, data: dict[str, Any], text: str) -> StepResult:
     if isinstance(count, Refusal) or count > MAX_UPLOADS_PER_DAY:
         text = turn._("Type the day's total as a number from 0 to 1000, for example 4.")
         return StepResult([Reply(text, ((Button(turn._("Cancel"), "up:fixcancel"),),))])
-    await store(turn).set_uploads(turn.user.id, day, count)
+    await turn.services.uploads.set_day(turn.user.id, day, count)
     await close_step(turn)
     status = await status_for(turn, _today(turn))
     text = turn._("Corrected: {n} uploads {day}.", n=turn.t.number(count), day=_day_words(turn, day))
@@ -508,12 +509,12 @@ async def cancel_fix(turn: Turn) -> list[Reply]:
 
 
 async def rest_day(turn: Turn, day: date) -> list[Reply]:
-    s, today = store(turn), _today(turn)
-    counts = await s.upload_counts(turn.user.id)
+    uploads, today = turn.services.uploads, _today(turn)
+    counts = await uploads.counts(turn.user.id)
     if day in counts:
         text = turn._("You already uploaded {day}, so it counts anyway. Rest well 😊", day=_day_words(turn, day))
         return [Reply(text, ((Button(turn._("🔥 My streak"), "streak"),),))]
-    await s.add_rest_day(turn.user.id, day)
+    await uploads.add_rest_day(turn.user.id, day)
     status = await status_for(turn, today)
     if status.current or status.rest_days_left:
         text = turn.t.ngettext(
@@ -530,9 +531,9 @@ async def rest_day(turn: Turn, day: date) -> list[Reply]:
 
 
 async def streak(turn: Turn) -> list[Reply]:
-    s, today = store(turn), _today(turn)
-    counts = await s.upload_counts(turn.user.id)
-    target = await s.weekly_target(turn.user.id)
+    today = _today(turn)
+    counts = await turn.services.uploads.counts(turn.user.id)
+    target = await turn.services.users.weekly_target(turn.user.id)
     status = await status_for(turn, today)
     lines = [
         turn.t.ngettext("🔥 Current streak: {n} upload day", "🔥 Current streak: {n} upload days", status.current),
@@ -558,7 +559,7 @@ async def streak(turn: Turn) -> list[Reply]:
 
 async def target_action(turn: Turn, arg: str) -> list[Reply]:
     if arg.isdigit() and 1 <= int(arg) <= 7:
-        await store(turn).set_weekly_target(turn.user.id, int(arg))
+        await turn.services.users.set_weekly_target(turn.user.id, int(arg))
         text = turn._(
             "Weekly target: upload on {n} of 7 days. The other days are rest days that keep your streak.", n=int(arg)
         )
@@ -588,8 +589,8 @@ async def zone(turn: Turn, args: str) -> list[Reply]:
     if tz is None:
         text = turn._("I don't know that place. Pick WIB, WITA or WIT, or write your city (e.g. /zona makassar):")
         return [Reply(text + "\n" + _regions(turn), _zone_rows(turn))]
-    await turn.services.db.set_timezone(turn.user.id, tz)
-    user = await turn.services.db.get_user(turn.user.channel, turn.user.chat_id)
+    await turn.services.users.set_timezone(turn.user.id, tz)
+    user = await turn.services.users.get(turn.user.channel, turn.user.chat_id)
     assert user is not None
     await store(turn).reschedule(user, _now(turn))
     text = turn._("Time zone set to {zone}. Your reminders follow it from now on.", zone=_zone_name(tz))

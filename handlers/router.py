@@ -8,7 +8,7 @@ import unicodedata
 from bot.i18n import Translator
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import account, faq, reminders, start, stats, steps
+from handlers import account, commands, faq, reminders, start, stats, steps
 from handlers.context import Turn
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class Conversation:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         services = self.services
-        user = await services.db.ensure_user(
+        user = await services.users.ensure(
             incoming.user.channel,
             incoming.user.chat_id,
             services.settings.default_tz,
@@ -47,7 +47,7 @@ class Conversation:
             services.clock(),
         )
         if not user.active:
-            await services.db.set_active(user.id, True)
+            await services.users.set_active(user.id, True)
         turn = Turn(services, incoming, user, Translator(user.language))
         if incoming.action is not None:
             await steps.leave_unless_owned(turn, incoming.action)  # another button closes an open step
@@ -68,34 +68,17 @@ class Conversation:
             return replies
         await steps.close_step(turn)  # a command leaves any half-done flow
         name, args = command
-        if name == "start":
-            return start.start(turn)
-        if name in ("bantuan", "help"):
-            return start.help_(turn)
-        if name == "menu":
-            return faq.menu(turn)
-        if name == "tanya":
-            return await faq.ask(turn, args)
-        if name == "hapusdata":
-            return account.confirm_delete(turn)
-        if name == "pengingat":
-            return await reminders.command(turn, args)
-        if name == "upload":
-            return await reminders.upload_command(turn, args)
-        if name == "streak":
-            return await reminders.streak(turn)
-        if name == "statistik":
-            return await stats.show(turn)
-        if name == "zona":
-            return await reminders.zone(turn, args)
-        return [Reply(turn._("I don't know that command. Send /bantuan to see what I can do."))]
+        found = commands.find(name)
+        if found is None:
+            return [Reply(turn._("I don't know that command. Send /bantuan to see what I can do."))]
+        return await found.run(turn, args)
 
     async def _action(self, turn: Turn, action: str) -> list[Reply]:
         kind, _, arg = action.partition(":")
         if kind == "menu":
             return faq.menu(turn)
         if kind == "help":
-            return start.help_(turn)
+            return commands.help_(turn)
         if kind == "cat":
             return faq.category(turn, arg)
         if kind == "faq":

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.messages import Button, Reply
-from bot.reminders.chart import render_chart
 from bot.reminders.schedule import local_today, week_start
 from bot.stats.amounts import (
     IDR,
@@ -25,11 +24,12 @@ from bot.stats.amounts import (
     parse_count,
     parse_money,
 )
+from bot.stats.chart import chart_file, render_chart
 from bot.stats.levels import IMAGE, MEDIA, VIDEO, counting_year, progress
-from bot.storage.reminder_store import PLATFORMS, WeekStat
+from bot.stats.model import PLATFORMS, WeekStat
 from handlers.common import menu_button
 from handlers.context import Turn
-from handlers.steps import StepResult, close_step, current, open_step, step, store
+from handlers.steps import StepResult, close_step, current, open_step, step
 
 WEEKS_SHOWN = 8
 WEEKS_PICKABLE = 4  # the last complete weeks a user can note, besides the current one
@@ -95,7 +95,7 @@ async def action(turn: Turn, arg: str) -> list[Reply]:
             return start(turn, week)
         if platform != SHUTTERSTOCK:
             return await _ask_downloads(turn, platform, [ALL], week)
-        sells = await store(turn).shutterstock_media(turn.user.id)
+        sells = await turn.services.users.shutterstock_media(turn.user.id)
         if sells is None:
             return [_ask_what_is_sold(turn, "note", week)]
         return await _ask_downloads(turn, platform, _parts(sells), week)
@@ -105,7 +105,7 @@ async def action(turn: Turn, arg: str) -> list[Reply]:
         week = _week_arg(turn, week_text)
         if sells not in SELLS:
             return [_ask_what_is_sold(turn, then, week)]
-        await store(turn).set_shutterstock_media(turn.user.id, sells)
+        await turn.services.users.set_shutterstock_media(turn.user.id, sells)
         if then == "note":
             return await _ask_downloads(turn, SHUTTERSTOCK, _parts(sells), week)
         return await show(turn)
@@ -313,7 +313,7 @@ async def _save(turn: Turn, data: dict[str, Any], money: Money) -> list[Reply]:
         video_downloads=got.get(VIDEO),
         currency=money.currency,
     )
-    await store(turn).save_week_stat(turn.user.id, stat)
+    await turn.services.week_stats.save(turn.user.id, stat)
     await close_step(turn)
     values = {"platform": platform_name(turn, platform), "week": turn.t.week(week), "money": _money_text(turn, money)}
     if stat.image_downloads is not None and stat.video_downloads is not None:
@@ -347,12 +347,11 @@ def _totals_text(turn: Turn, stats: list[WeekStat]) -> str:
 
 async def show(turn: Turn) -> list[Reply]:
     """The last weeks as a chart and a short summary, with Shutterstock level progress."""
-    s = store(turn)
     today = _today(turn)
     this_week = week_start(today)
     first_week = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
     year_start = week_start(date(today.year, 1, 1))
-    stats = await s.week_stats(turn.user.id, min(first_week, year_start))
+    stats = await turn.services.week_stats.since(turn.user.id, min(first_week, year_start))
     recent = [st for st in stats if st.week_start >= first_week]
     if not recent:
         text = turn._("No statistics yet. Note last week's downloads and earnings — it takes a minute.")
@@ -379,7 +378,7 @@ async def show(turn: Turn) -> list[Reply]:
             downloads=turn.t.number(per_week[best]),
         ),
     ]
-    sells = await s.shutterstock_media(turn.user.id)
+    sells = await turn.services.users.shutterstock_media(turn.user.id)
     this_year = [st for st in stats if st.platform == SHUTTERSTOCK and counting_year(st.week_start) == today.year]
     extra_buttons: tuple[tuple[Button, ...], ...] = ()
     if sells is None:
@@ -401,7 +400,7 @@ async def show(turn: Turn) -> list[Reply]:
 
 def _level_lines(turn: Turn, year_stats: list[WeekStat], sells: str, year: int) -> list[str]:
     """Level progress for each media type the user sells, from the content's level tables."""
-    tables = turn.services.content.levels
+    tables = turn.services.levels
     lines = []
     unsplit = 0
     for media in MEDIA:
@@ -458,5 +457,4 @@ def _media_downloads(stat: WeekStat, media: str, sells: str) -> int | None:
 
 
 def _chart_path(turn: Turn, today: date) -> Path:
-    folder = turn.services.settings.db_path.resolve().parent / "kawan-charts"
-    return folder / f"statistik-{turn.user.id}-{today.isoformat()}.png"
+    return chart_file(turn.services.settings.cache_dir, turn.user.id, today)

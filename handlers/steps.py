@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.messages import Reply
-from bot.storage.reminder_store import ReminderStore
 from handlers.context import Turn
 
 
@@ -41,20 +40,16 @@ def step(name: str, *buttons: str) -> Callable[[StepHandler], StepHandler]:
     return register
 
 
-def store(turn: Turn) -> ReminderStore:
-    return ReminderStore(turn.services.db)
-
-
 async def open_step(turn: Turn, name: str, data: dict[str, Any]) -> None:
-    await store(turn).set_state(turn.user.id, name, data, turn.services.clock())
+    await turn.services.flow_state.set(turn.user.id, name, data, turn.services.clock())
 
 
 async def close_step(turn: Turn) -> None:
-    await store(turn).clear_state(turn.user.id)
+    await turn.services.flow_state.clear(turn.user.id)
 
 
 async def current(turn: Turn) -> tuple[str, dict[str, Any]] | None:
-    return await store(turn).get_state(turn.user.id, turn.services.clock())
+    return await turn.services.flow_state.get(turn.user.id, turn.services.clock())
 
 
 async def continue_step(turn: Turn, text: str) -> StepResult | None:
