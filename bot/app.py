@@ -2,7 +2,8 @@
 
 `kawan run` and `kawan chat` both open a `Kawan` with the channels they need; adapters only receive
 and send. Each channel gets its own reminder dispatcher (it delivers only that channel's users), all
-driven by one timer, and every delivery's outcome is recorded and acted on here.
+driven by one timer, and every delivery's outcome is recorded and acted on here. Webhook channels add
+their routes to the one HTTP listener the app owns.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.channels.base import Channel
+from bot.channels.http import WebhookServer
 from bot.config import Settings
 from bot.faq.engine import FaqEngine
-from bot.messages import Delivery, Incoming, Reply
-from bot.reminders.dispatcher import Deliver, ReminderDispatcher
+from bot.messages import Delivery, DeliveryRef, Incoming, Reply
+from bot.reminders.dispatcher import Deliver, ReminderDispatcher, due_again
 from bot.reminders.runner import ReminderRunner
 from bot.services import Services, open_services
 from bot.users import StoredUser
@@ -39,6 +41,7 @@ class Kawan:
         self.channels: dict[str, Channel] = {}
         self.dispatchers: dict[str, ReminderDispatcher] = {}
         self.runner: ReminderRunner | None = None
+        self.webhooks = WebhookServer(services.settings.webhook_listen, services.settings.webhook_port)
 
     @classmethod
     async def open(
@@ -78,19 +81,40 @@ class Kawan:
         return command_descriptions("id")
 
     def _deliverer(self, channel: Channel) -> Deliver:
-        async def deliver(user: StoredUser, replies: list[Reply]) -> Delivery:
-            outcome = await channel.deliver(user, replies)
-            if outcome is Delivery.UNREACHABLE:
-                await self.services.users.set_active(user.id, False)
+        async def deliver(user: StoredUser, replies: list[Reply], ref: DeliveryRef) -> Delivery:
+            outcome = await channel.deliver(user, replies, ref)
+            await self._after_delivery(user, outcome)
             return outcome
 
         return deliver
+
+    async def _after_delivery(self, user: StoredUser, outcome: Delivery) -> None:
+        if outcome is Delivery.UNREACHABLE:
+            await self.services.users.set_active(user.id, False)
+        elif outcome is Delivery.WINDOW_CLOSED:
+            await self.services.users.set_notice(user.id, "window_closed")  # told once, when they next write
+
+    async def bounced(self, channel: str, ref: DeliveryRef) -> None:
+        """A reminder the platform accepted, then failed for the closed window: the template path, recorded."""
+        from bot.channels.whatsapp import WhatsAppChannel
+
+        whatsapp = self.channels.get(channel)
+        found = await self.services.reminders.delivery(ref)
+        if not isinstance(whatsapp, WhatsAppChannel) or found is None:
+            return
+        reminder, user, due_utc = found
+        replies = [compose_reminder(due_again(reminder, user, ref.occurrence, due_utc))]
+        outcome = await whatsapp.deliver_outside_window(user, replies, ref)
+        await self.services.reminders.mark([(ref.reminder_id, ref.occurrence, str(outcome))])
+        await self._after_delivery(user, outcome)
 
     # --- life cycle -----------------------------------------------------------------------
 
     async def start(self) -> None:
         for channel in self.channels.values():
             await channel.start()
+        if self.webhooks.has_routes:
+            await self.webhooks.start()
         if self.dispatchers:
             self.runner = ReminderRunner(list(self.dispatchers.values()))
             await self.runner.start()
@@ -99,6 +123,7 @@ class Kawan:
         if self.runner is not None:
             await self.runner.stop()
             self.runner = None
+        await self.webhooks.stop()
         for channel in self.channels.values():
             try:
                 await channel.stop()
@@ -123,17 +148,38 @@ class Kawan:
 
 
 def telegram_channel(kawan: Kawan, **options: object) -> Channel:
-    """The Telegram adapter wired to this app (options: rate_limit, connections)."""
+    """The Telegram adapter wired to this app (options: rate_limit, connections, poll_timeout)."""
     from bot.channels.telegram import TelegramChannel
 
     settings = kawan.services.settings
-    listener = (settings.webhook_listen, settings.webhook_port)
     return TelegramChannel(
         settings.require_telegram(),
         kawan.handle,
         kawan.unreachable,
         kawan.commands(),
-        listener=listener,
+        webhooks=kawan.webhooks,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def whatsapp_channel(kawan: Kawan, **options: object) -> Channel:
+    """The WhatsApp adapter wired to this app, its webhook on the shared listener (options: connections)."""
+    from bot.channels.whatsapp import CHANNEL, WhatsAppChannel
+
+    settings = kawan.services.settings
+    assert settings.whatsapp is not None, "WhatsApp is not configured"
+
+    async def bounced(ref: DeliveryRef) -> None:
+        await kawan.bounced(CHANNEL, ref)
+
+    return WhatsAppChannel(
+        settings.whatsapp,
+        kawan.handle,
+        kawan.unreachable,
+        kawan.services.whatsapp,
+        bounced,
+        kawan.webhooks,
+        clock=lambda: kawan.services.clock(),
         **options,  # type: ignore[arg-type]
     )
 

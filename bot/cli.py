@@ -25,7 +25,7 @@ EXIT_CONFIG = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kawan", description="Kawan: FAQ and reminder bot for freelancers.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the Telegram bot (long polling) with its reminders")
+    sub.add_parser("run", help="run every configured channel (Telegram, WhatsApp) with the reminders")
     sub.add_parser("chat", help="chat with Kawan in the terminal (no token or network needed)")
     ask = sub.add_parser("ask", help="answer one question as the bot would ('-' reads one per line)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
@@ -165,22 +165,28 @@ EXIT_UNREACHABLE = 1
 
 def _run(settings: Settings) -> int:
     """Every configured channel in one process, until SIGTERM or SIGINT."""
-    from bot.app import Kawan, telegram_channel
+    from bot.app import ChannelFactory, Kawan, telegram_channel, whatsapp_channel
     from bot.channels.telegram import wait_until_reachable
     from bot.services import build_engine
 
-    telegram = settings.require_telegram()
-    if not asyncio.run(wait_until_reachable(telegram, settings.startup_timeout)):
-        print(
-            f"kawan: the Telegram Bot API did not answer within {settings.startup_timeout} s "
-            f"({telegram.base_url}…); check the network or TELEGRAM_BASE_URL",
-            file=sys.stderr,
-        )
-        return EXIT_UNREACHABLE
+    settings.require_a_channel()
+    channels: list[ChannelFactory] = []
+    if settings.telegram is not None:
+        telegram = settings.telegram
+        if not asyncio.run(wait_until_reachable(telegram, settings.startup_timeout)):
+            print(
+                f"kawan: the Telegram Bot API did not answer within {settings.startup_timeout} s "
+                f"({telegram.base_url}…); check the network or TELEGRAM_BASE_URL",
+                file=sys.stderr,
+            )
+            return EXIT_UNREACHABLE
+        channels.append(telegram_channel)
+    if settings.whatsapp is not None:
+        channels.append(whatsapp_channel)  # a webhook: Meta retries while we are away, so no wait here
     engine = build_engine(settings, _training_progress)
 
     async def serve() -> None:
-        kawan = await Kawan.open(settings, engine, [telegram_channel])
+        kawan = await Kawan.open(settings, engine, channels)
         await kawan.serve()
 
     asyncio.run(serve())

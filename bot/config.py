@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +15,10 @@ from dotenv import dotenv_values
 from bot import PROJECT_ROOT
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+# The Graph API version Kawan is written and tested against (v26.0 came out on 29 July 2026); Meta keeps a
+# version available for about two years, so moving on is a deliberate change, not a surprise.
+DEFAULT_GRAPH_URL = "https://graph.facebook.com/v26.0"
+DEFAULT_WHATSAPP_RATE = 80  # messages per second: Meta's default throughput for a business phone number
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -38,12 +42,33 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class WhatsAppSettings:
+    """What only the WhatsApp channel needs; present when its four required variables are set."""
+
+    token: str = field(repr=False)
+    phone_number_id: str
+    app_secret: str = field(repr=False)
+    verify_token: str = field(repr=False)
+    graph_url: str = DEFAULT_GRAPH_URL
+    template_upload: str | None = None  # approved utility templates for reminders outside the 24-hour window
+    template_stats: str | None = None
+    messages_per_second: int = DEFAULT_WHATSAPP_RATE  # 0: no pacing (a stand-in server in tests)
+
+    def template_for(self, notice: str | None) -> str | None:
+        return {"upload": self.template_upload, "stats": self.template_stats}.get(notice or "")
+
+
+WHATSAPP_REQUIRED = ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings | None = None
+    whatsapp: WhatsAppSettings | None = None
     db_path: Path = Path("kawan.db")
     content_dir: Path = PROJECT_ROOT / "content"
     default_tz: str = "Asia/Jakarta"
-    admins: frozenset[int] = frozenset()
+    admins: frozenset[tuple[str, str]] = frozenset()  # (channel, chat id) pairs
     log_level: int = logging.INFO
     webhook_listen: str = "127.0.0.1"  # the one HTTP listener every channel's webhook shares
     webhook_port: int = 8443
@@ -51,18 +76,32 @@ class Settings:
     startup_timeout: int = 60  # seconds `kawan run` keeps trying to reach the chat platform before giving up
 
     def require_telegram(self) -> TelegramSettings:
-        """Telegram's settings, or a ConfigError when the token is not set (only `kawan run` needs it)."""
+        """Telegram's settings, or a ConfigError when the token is not set."""
         if self.telegram is None:
             raise ConfigError("TELEGRAM_BOT_TOKEN", "not set; get a token from @BotFather and set it")
         return self.telegram
 
+    def require_a_channel(self) -> None:
+        """`kawan run` needs at least one chat platform configured."""
+        if self.telegram is None and self.whatsapp is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN",
+                "no channel is configured: set TELEGRAM_BOT_TOKEN (Telegram) or WHATSAPP_TOKEN with its "
+                "three companions (WhatsApp), or use 'kawan chat' in the terminal",
+            )
+
+    def is_admin(self, channel: str, chat_id: str) -> bool:
+        return (channel, chat_id) in self.admins
+
     @property
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        found = [self.telegram.token] if self.telegram else []
-        if self.telegram and self.telegram.webhook_secret:
-            found.append(self.telegram.webhook_secret)
-        return found
+        found = []
+        if self.telegram:
+            found += [self.telegram.token, self.telegram.webhook_secret or ""]
+        if self.whatsapp:
+            found += [self.whatsapp.token, self.whatsapp.app_secret, self.whatsapp.verify_token]
+        return [value for value in found if value]
 
 
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
@@ -96,11 +135,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("KAWAN_TZ", f"unknown time zone {default_tz!r}; use e.g. Asia/Jakarta") from None
 
-    admins_raw = get("KAWAN_ADMINS") or ""
-    try:
-        admins = frozenset(int(part) for part in admins_raw.split(",") if part.strip())
-    except ValueError:
-        raise ConfigError("KAWAN_ADMINS", "must be Telegram user ids separated by commas") from None
+    admins = parse_admins(get("KAWAN_ADMINS") or "")
 
     level_name = (get("KAWAN_LOG_LEVEL") or "INFO").upper()
     if level_name not in _LOG_LEVELS:
@@ -126,6 +161,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         telegram = TelegramSettings(token, base_url, webhook_url, secret)
     return Settings(
         telegram=telegram,
+        whatsapp=_whatsapp_settings(get),
         db_path=Path(get("KAWAN_DB") or "kawan.db"),
         content_dir=content_dir,
         default_tz=default_tz,
@@ -136,6 +172,68 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         cache_dir=cache_dir,
         startup_timeout=int(timeout_raw),
     )
+
+
+def _whatsapp_settings(get: Callable[[str], str | None]) -> WhatsAppSettings | None:
+    """The four required variables together turn the channel on; some without the others is a mistake."""
+    values = {name: get(name) for name in WHATSAPP_REQUIRED}
+    missing = [name for name, value in values.items() if value is None]
+    if len(missing) == len(WHATSAPP_REQUIRED):
+        return None
+    if missing:
+        given = ", ".join(name for name in WHATSAPP_REQUIRED if name not in missing)
+        raise ConfigError(missing[0], f"not set, but {given} is; WhatsApp needs all of {', '.join(WHATSAPP_REQUIRED)}")
+    phone_id = values["WHATSAPP_PHONE_NUMBER_ID"] or ""
+    if not phone_id.isdigit():
+        problem = "must be the number id Meta shows (digits only), not the phone number"
+        raise ConfigError("WHATSAPP_PHONE_NUMBER_ID", problem)
+    graph_url = (get("WHATSAPP_GRAPH_URL") or DEFAULT_GRAPH_URL).rstrip("/")
+    if not graph_url.startswith(("http://", "https://")):
+        raise ConfigError("WHATSAPP_GRAPH_URL", "must start with https:// (or http:// for a local stand-in)")
+    rate_raw = get("WHATSAPP_MESSAGES_PER_SECOND") or str(DEFAULT_WHATSAPP_RATE)
+    if not rate_raw.isdigit() or int(rate_raw) > 10_000:
+        raise ConfigError("WHATSAPP_MESSAGES_PER_SECOND", "must be a whole number from 0 (no pacing) to 10000")
+    for name in ("WHATSAPP_TEMPLATE_UPLOAD", "WHATSAPP_TEMPLATE_STATS"):
+        template = get(name)
+        if template is not None and not re.fullmatch(r"[a-z0-9_]{1,512}", template):
+            raise ConfigError(name, "a template name has lower-case letters, digits and _ only")
+    return WhatsAppSettings(
+        token=values["WHATSAPP_TOKEN"] or "",
+        phone_number_id=phone_id,
+        app_secret=values["WHATSAPP_APP_SECRET"] or "",
+        verify_token=values["WHATSAPP_VERIFY_TOKEN"] or "",
+        graph_url=graph_url,
+        template_upload=get("WHATSAPP_TEMPLATE_UPLOAD"),
+        template_stats=get("WHATSAPP_TEMPLATE_STATS"),
+        messages_per_second=int(rate_raw),
+    )
+
+
+def parse_admins(raw: str) -> frozenset[tuple[str, str]]:
+    """`123456, wa:0812-3456-7890` -> {("telegram", "123456"), ("whatsapp", "6281234567890")}."""
+    admins = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if part.lower().startswith("wa:"):
+            number = whatsapp_number(part[3:])
+            if number is None:
+                raise ConfigError("KAWAN_ADMINS", f"{part!r} is not a WhatsApp number; write it as wa:6281234567890")
+            admins.add(("whatsapp", number))
+        elif part.isdigit():
+            admins.add(("telegram", part))
+        else:
+            raise ConfigError("KAWAN_ADMINS", "use Telegram user ids and wa:628… WhatsApp numbers, separated by commas")
+    return frozenset(admins)
+
+
+def whatsapp_number(text: str) -> str | None:
+    """A phone number as WhatsApp ids it: digits with the country code (`0812…` and `+62 812…` -> `62812…`)."""
+    digits = re.sub(r"[\s().-]", "", text.strip())
+    digits = digits.removeprefix("+")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]  # Indonesian numbers are written with a leading 0 at home
+    return digits if digits.isdigit() and 8 <= len(digits) <= 15 else None
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -18,6 +18,7 @@ from bot.storage.reminders import ReminderRepo
 from bot.storage.uploads import UploadRepo
 from bot.storage.users import UserRepo
 from bot.storage.week_stats import WeekStatsRepo
+from bot.storage.whatsapp import WhatsAppRepo
 
 
 def utc_now() -> datetime:
@@ -40,6 +41,7 @@ class Services:
         self.uploads = UploadRepo(self.db)
         self.week_stats = WeekStatsRepo(self.db)
         self.flow_state = FlowStateRepo(self.db)
+        self.whatsapp = WhatsAppRepo(self.db)
 
     async def close(self) -> None:
         await self.db.close()

@@ -14,3 +14,4 @@ class StoredUser:
     timezone: str
     created_at: str  # UTC, ISO 8601
     active: bool  # False once they blocked the bot; True again when they write
+    pending_notice: str | None = None  # something to tell them the next time they write (e.g. "window_closed")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.i18n import Translator, _
 from bot.messages import Reply
+from bot.reminders.schedule import parse_clock, parse_weekday, zone_for
 from handlers import account, faq, reminders, start, stats
 from handlers.common import main_menu_rows
 from handlers.context import Turn
@@ -82,6 +84,55 @@ _BY_NAME = {name: c for c in COMMANDS for name in (c.name, *c.aliases)}
 
 def find(name: str) -> Command | None:
     return _BY_NAME.get(name)
+
+
+# Commands typed as words, for channels without a command menu (WhatsApp): only a message that is the
+# command and nothing else, or the command with the arguments it takes, so a question that starts with
+# one of these words ("upload foto di hp bisa?") still goes to the FAQ.
+_BARE_WORDS = {
+    "start": "start",
+    "menu": "menu",
+    "bantuan": "bantuan",
+    "help": "bantuan",
+    "streak": "streak",
+    "statistik": "statistik",
+    "pengingat": "pengingat",
+    "zona": "zona",
+    "hapusdata": "hapusdata",
+    "hapus data": "hapusdata",
+}
+_UPLOAD_COUNT = re.compile(r"^upload (\d{1,4})$")
+_REMINDER_HEADS = ("upload", "statistik", "mati", "nyala", "nyalakan", "libur")
+
+
+def word_command(text: str) -> tuple[str, str] | None:
+    """`menu`, `upload 3`, `zona WITA`, `hapus data`, `pengingat upload 19:00` -> (command, arguments)."""
+    words = text.strip().rstrip(".!?").split()
+    if not words or len(words) > 5:
+        return None
+    lowered = " ".join(words).lower()
+    if lowered in _BARE_WORDS:
+        return _BARE_WORDS[lowered], ""
+    if upload := _UPLOAD_COUNT.match(lowered):
+        return "upload", upload.group(1)
+    head, rest = words[0].lower(), " ".join(words[1:])
+    if head == "zona" and len(words) <= 3 and zone_for(rest) is not None:
+        return "zona", rest
+    if head == "pengingat" and words[1].lower() in _REMINDER_HEADS and _reminder_args_complete(words[1:]):
+        return "pengingat", rest
+    return None
+
+
+def _reminder_args_complete(args: list[str]) -> bool:
+    """`upload 19:00`, `statistik senin 09:00`, `mati`, `libur 3`: the forms /pengingat understands."""
+    head, rest = args[0].lower(), " ".join(args[1:])
+    if head == "upload":
+        return parse_clock(rest) is not None
+    if head == "statistik":
+        return any(parse_weekday(w) is not None for w in args[1:]) and parse_clock(rest) is not None
+    if head == "libur":
+        return len(args) == 2 and args[1].isdigit()
+    return len(args) == 1
 
 
 def command_descriptions(language: str) -> list[tuple[str, str]]:

@@ -22,9 +22,14 @@ def category(turn: Turn, key: str) -> list[Reply]:
     entries = turn.services.content.in_category(key)
     if title is None or not entries:
         return _gone(turn)
-    buttons = tuple((Button(e.label, f"faq:{e.id}"),) for e in entries)
+    buttons = tuple((entry_button(e),) for e in entries)
     reply = Reply(turn._("{title} — pick a question:", title=title), (*buttons, (menu_button(turn),)), replace=True)
     return [reply]
+
+
+def entry_button(entry: FaqEntry) -> Button:
+    """An entry as a choice: its short label, with the full question where the channel shows more."""
+    return Button(entry.label, f"faq:{entry.id}", detail=entry.question)
 
 
 def answer(turn: Turn, entry_id: str) -> list[Reply]:
@@ -37,7 +42,7 @@ def answer(turn: Turn, entry_id: str) -> list[Reply]:
 def _answer_reply(turn: Turn, entry: FaqEntry) -> Reply:
     content = turn.services.content
     related = [r for r in (content.entry(i) for i in entry.related) if r is not None]
-    buttons: list[tuple[Button, ...]] = [(Button(r.label, f"faq:{r.id}"),) for r in related]
+    buttons: list[tuple[Button, ...]] = [(entry_button(r),) for r in related]
     buttons.append(
         (
             Button(turn._("👍 Helpful"), f"fb:{entry.id}:1"),
@@ -72,7 +77,7 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
     if match.outcome == "suggest" and match.entry_id:
         ids = (match.entry_id, *match.suggestions)
         entries = [e for e in (services.content.entry(i) for i in ids) if e is not None]
-        buttons = tuple((Button(e.label, f"faq:{e.id}"),) for e in entries)
+        buttons = tuple((entry_button(e),) for e in entries)
         return [Reply(turn._("Did you mean…?"), (*buttons, (Button(turn._("None of these"), f"none:{gap}"),)))]
     return [
         Reply(

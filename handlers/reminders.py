@@ -346,13 +346,16 @@ def compose(due: DueReminder) -> Reply:
                 (Button(t.gettext("😴 Rest day today"), f"up:rest:{day}"),),
                 (Button(t.gettext("⏰ Remind me in 1 hour"), f"up:snooze:{day}"),),
             ),
+            notice=UPLOAD,
         )
     text = t.gettext(
         "📊 Time for your weekly statistics check! Once a week is enough. Note this week's downloads and "
         "earnings per platform, it takes a minute."
     )
     return Reply(
-        text, ((Button(t.gettext("📝 Note them now"), "st:start"),), (Button(t.gettext("📈 See my chart"), "st:show"),))
+        text,
+        ((Button(t.gettext("📝 Note them now"), "st:start"),), (Button(t.gettext("📈 See my chart"), "st:show"),)),
+        notice=STATS,
     )
 
 

@@ -31,6 +31,11 @@ def parse_command(text: str) -> tuple[str, str] | None:
     return (name, rest.strip()) if name.isascii() and name.isalnum() else None
 
 
+def _command(text: str) -> tuple[str, str] | None:
+    """A command typed with a slash (`/upload 3`) or, where there is no command menu, as words (`upload 3`)."""
+    return parse_command(text) or commands.word_command(text)
+
+
 class Conversation:
     """The one brain every channel talks to."""
 
@@ -39,7 +44,7 @@ class Conversation:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         services = self.services
-        user = await services.users.ensure(
+        user, first_contact = await services.users.arrive(
             incoming.user.channel,
             incoming.user.chat_id,
             services.settings.default_tz,
@@ -49,15 +54,30 @@ class Conversation:
         if not user.active:
             await services.users.set_active(user.id, True)
         turn = Turn(services, incoming, user, Translator(user.language))
+        replies = await self._reply(turn, first_contact)
+        if user.pending_notice is not None:
+            await services.users.set_notice(user.id, None)  # said once
+            replies = [*start.notice(turn, user.pending_notice), *replies]
+        return replies
+
+    async def _reply(self, turn: Turn, first_contact: bool) -> list[Reply]:
+        incoming = turn.incoming
         if incoming.action is not None:
             await steps.leave_unless_owned(turn, incoming.action)  # another button closes an open step
             return await self._action(turn, incoming.action)
         if incoming.media is not None:
-            return start.media(turn)
-        return await self._text(turn, clean_text(incoming.text or ""))
+            return [*start.start(turn), *start.media(turn)] if first_contact else start.media(turn)
+        text = clean_text(incoming.text or "")
+        if first_contact and _command(text) not in (("start", ""), ("bantuan", "")):
+            # Someone new who opens with a question (WhatsApp has no Start button) gets the welcome and,
+            # unless they only said hello, the answer too.
+            if self.services.engine.match(text).outcome == "smalltalk":
+                return start.start(turn)
+            return [*start.start(turn), *await self._text(turn, text)]
+        return await self._text(turn, text)
 
     async def _text(self, turn: Turn, text: str) -> list[Reply]:
-        command = parse_command(text)
+        command = _command(text)
         if command is None:
             result = await steps.continue_step(turn, text)
             if result is not None and result.replies is not None:

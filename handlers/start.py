@@ -22,3 +22,14 @@ def media(turn: Turn) -> list[Reply]:
     """Stickers, photos, voice notes: we can only read text."""
     text = turn._("I can only read text for now 🙏 Type your question, or pick from the menu.")
     return [Reply(text, main_menu_rows(turn))]
+
+
+def notice(turn: Turn, kind: str) -> list[Reply]:
+    """What we owed the user since they last wrote."""
+    if kind == "window_closed":
+        text = turn._(
+            "📭 I couldn't send you a reminder: WhatsApp only lets me write within 24 hours of your last "
+            "message. To keep getting reminders, reply to them or send me any message at least once a day."
+        )
+        return [Reply(text)]
+    return []

@@ -65,8 +65,11 @@ class ChatDriver:
 
 
 @pytest.fixture
-def chat(services: Services) -> ChatDriver:
-    return ChatDriver(Conversation(services))
+async def chat(services: Services) -> ChatDriver:
+    """A user who has already met Kawan (sent /start), as every Telegram user has."""
+    driver = ChatDriver(Conversation(services))
+    await driver.say("/start")
+    return driver
 
 
 def content_folder(root: Path, **faq_files: str) -> Path:

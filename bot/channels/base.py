@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.channels.profile import ChannelProfile
-from bot.messages import Delivery, Incoming, Reply
+from bot.messages import Delivery, DeliveryRef, Incoming, Reply
 from bot.users import StoredUser
 
 Handler = Callable[[Incoming], Awaitable[list[Reply]]]
@@ -24,5 +24,8 @@ class Channel(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def deliver(self, user: StoredUser, replies: list[Reply]) -> Delivery:
-        """Send what no incoming message asked for (reminders, announcements) and say what became of it."""
+    async def deliver(self, user: StoredUser, replies: list[Reply], ref: DeliveryRef | None = None) -> Delivery:
+        """Send what no incoming message asked for (reminders, announcements) and say what became of it.
+
+        `ref` names the reminder occurrence, for channels whose receipts arrive later (WhatsApp).
+        """

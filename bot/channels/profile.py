@@ -8,6 +8,7 @@ shortened at a word boundary, never cut mid-word.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -71,7 +72,11 @@ assert min(p.action_bytes for p in PROFILES) == MAX_ACTION_BYTES, "Button valida
 
 @dataclass(frozen=True)
 class Screen:
-    """One message as a channel sends it: text, then buttons as buttons or as one list menu."""
+    """One message as a channel sends it: text, then buttons as buttons or as one list menu.
+
+    `more` holds the list rows that did not fit: the channel adds a "more" row that pages to them
+    (`page()` cuts the next page).
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -79,37 +84,69 @@ class Screen:
     title: str | None = None
     image: Path | None = None
     replace: bool = False
+    more: tuple[Button, ...] = ()
 
     @property
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]
 
 
-def fit(reply: Reply, profile: ChannelProfile, more: str = "…") -> list[Screen]:
-    """The screens that carry `reply` within `profile`'s limits; `more` heads a continued list."""
-    buttons = reply.all_buttons
+def fit(reply: Reply, profile: ChannelProfile, more: str = "…", prompt: str = "👇") -> list[Screen]:
+    """The screens that carry `reply` within `profile`'s limits.
+
+    Text is split at paragraph breaks. Buttons ride on the last piece of text when it fits the
+    channel's button-message body; otherwise the text goes alone and the buttons follow under
+    `prompt`. Choices the channel cannot show as buttons become a list (paged beyond its rows,
+    see `Screen.more`), or, without lists, further screens headed `more`.
+    """
+    buttons = _unique_actions(reply.all_buttons)
     title_room = len(reply.title) + 2 if reply.title else 0
+    pieces = split_text(reply.text, profile.text_limit - title_room)
     if not buttons:
-        pieces = split_text(reply.text, profile.text_limit - title_room)
         screens = [Screen(piece) for piece in pieces]
     else:
         use_list = profile.list_rows > 0 and (
-            len(buttons) > profile.reply_buttons or any(len(b.label) > profile.label_limit for b in buttons)
+            len(buttons) > profile.reply_buttons or not _fit_as_buttons(buttons, profile.label_limit)
         )
-        rows_per_screen = profile.list_rows if use_list else profile.reply_buttons
-        groups = [buttons[i : i + rows_per_screen] for i in range(0, len(buttons), rows_per_screen)]
-        limit = profile.row_label_limit if use_list else profile.label_limit
-        first_rows = reply.buttons if not use_list and len(groups) == 1 else _one_per_row(groups[0])
-        pieces = split_text(reply.text, profile.text_limit - title_room)
-        last = split_text(pieces.pop(), profile.body_limit - title_room)
-        pieces += last
-        screens = [Screen(piece) for piece in pieces[:-1]]
-        screens.append(Screen(pieces[-1], _shorten_rows(first_rows, limit), use_list))
-        screens += [Screen(more, _shorten_rows(_one_per_row(g), limit), use_list) for g in groups[1:]]
+        last = pieces.pop() if len(pieces[-1]) + title_room <= profile.body_limit else prompt
+        screens = [Screen(piece) for piece in pieces]
+        if use_list:
+            shown, rest = page(buttons, profile.list_rows)
+            rows = _shorten_rows(_one_per_row(shown), profile.row_label_limit)
+            rest = tuple(Button(shorten(b.label, profile.row_label_limit), b.action, b.detail) for b in rest)
+            screens.append(Screen(last, rows, True, more=rest))
+        else:
+            per_screen = profile.reply_buttons
+            groups = [buttons[i : i + per_screen] for i in range(0, len(buttons), per_screen)]
+            as_laid_out = len(groups) == 1 and len(buttons) == len(reply.all_buttons)
+            first_rows = reply.buttons if as_laid_out else _one_per_row(groups[0])
+            screens.append(Screen(last, _shorten_rows(first_rows, profile.label_limit)))
+            screens += [Screen(more, _shorten_rows(_one_per_row(g), profile.label_limit)) for g in groups[1:]]
     screens[0] = replace(screens[0], title=reply.title, replace=reply.replace and len(screens) == 1)
     if reply.image is not None:
         screens[-1] = replace(screens[-1], image=reply.image)
     return screens
+
+
+def page(buttons: Sequence[Button], rows: int) -> tuple[list[Button], tuple[Button, ...]]:
+    """The rows one list shows and the ones left for later: a full list keeps a row for "more"."""
+    if len(buttons) <= rows:
+        return list(buttons), ()
+    return list(buttons[: rows - 1]), tuple(buttons[rows - 1 :])
+
+
+def _unique_actions(buttons: list[Button]) -> list[Button]:
+    """Two buttons that do the same thing are one choice (list rows and reply buttons need unique ids)."""
+    first: dict[str, Button] = {}
+    for button in buttons:
+        first.setdefault(button.action, button)
+    return list(first.values())
+
+
+def _fit_as_buttons(buttons: list[Button], limit: int) -> bool:
+    """Buttons need short labels that stay distinct (a channel rejects two buttons with one title)."""
+    labels = [" ".join(b.label.split()) for b in buttons]
+    return all(len(label) <= limit for label in labels) and len(set(labels)) == len(labels)
 
 
 def _one_per_row(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
@@ -117,7 +154,7 @@ def _one_per_row(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
 
 
 def _shorten_rows(rows: tuple[tuple[Button, ...], ...], limit: int) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(Button(shorten(b.label, limit), b.action) for b in row) for row in rows)
+    return tuple(tuple(Button(shorten(b.label, limit), b.action, b.detail) for b in row) for row in rows)
 
 
 def shorten(label: str, limit: int) -> str:

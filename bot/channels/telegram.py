@@ -7,15 +7,16 @@ Telegram and the channel-neutral `Incoming`/`Reply`, and copes with what the Bot
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import hmac
 import logging
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import Bot, BotCommand, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -32,11 +33,13 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.base import Handler, Unreachable
+from bot.channels.http import WebhookServer
 from bot.channels.profile import TELEGRAM
 from bot.channels.telegram_render import OutgoingMessage, render
+from bot.channels.turns import ChatTurns
 from bot.config import ConfigError, TelegramSettings
 from bot.i18n import Translator, _
-from bot.messages import Delivery, Incoming, Reply, UserRef
+from bot.messages import Delivery, DeliveryRef, Incoming, Reply, UserRef
 from bot.users import StoredUser
 
 log = logging.getLogger(__name__)
@@ -67,14 +70,13 @@ class TelegramChannel:
         unreachable: Unreachable,
         commands: list[tuple[str, str]],
         *,
-        listener: tuple[str, int] = ("127.0.0.1", 8443),
+        webhooks: WebhookServer | None = None,
         rate_limit: bool = True,
         connections: int = CONNECTIONS,
         poll_timeout: int = 10,
     ) -> None:
         self._poll_timeout = poll_timeout
         self.settings = settings
-        self._listener = listener
         self._handle = handle
         self._unreachable = unreachable
         self._commands = commands
@@ -82,6 +84,10 @@ class TelegramChannel:
         self._rate_limit = rate_limit  # off only in benchmarks that measure Kawan, not Telegram's limits
         self._turns = ChatTurns()
         self.app = self._build()
+        if settings.webhook_url:
+            if webhooks is None:
+                raise ValueError("a Telegram webhook needs the shared webhook listener")
+            webhooks.add_route("POST", urlsplit(settings.webhook_url).path or "/", self._on_webhook)
 
     def _build(self) -> KawanApp:
         builder = (
@@ -104,7 +110,7 @@ class TelegramChannel:
         app.add_error_handler(self._on_error)
         return app
 
-    async def deliver(self, user: StoredUser, replies: list[Reply]) -> Delivery:
+    async def deliver(self, user: StoredUser, replies: list[Reply], ref: DeliveryRef | None = None) -> Delivery:
         """Send replies that no incoming message asked for (reminders)."""
         return Delivery.SENT if await self.send(int(user.chat_id), replies) else Delivery.UNREACHABLE
 
@@ -205,27 +211,31 @@ class TelegramChannel:
         """Register the commands and start receiving updates: a webhook when configured, else long polling."""
         await self.app.initialize()
         await self.app.bot.set_my_commands([BotCommand(name, text) for name, text in self._commands])
-        assert self.app.updater is not None
+        await self.app.start()
         if self.settings.webhook_url:
-            await self.app.updater.start_webhook(**self._webhook_args())
+            await self.app.bot.set_webhook(
+                self.settings.webhook_url,
+                secret_token=self.settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
         else:
+            assert self.app.updater is not None
             await self.app.updater.start_polling(
                 poll_interval=0, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
             )
-        await self.app.start()
 
-    def _webhook_args(self) -> dict[str, Any]:
-        """Telegram posts to the public URL; a proxy forwards that path to our listen address and port."""
-        s = self.settings
-        assert s.webhook_url is not None
-        return {
-            "listen": self._listener[0],
-            "port": self._listener[1],
-            "url_path": urlsplit(s.webhook_url).path.lstrip("/"),
-            "webhook_url": s.webhook_url,
-            "secret_token": s.webhook_secret,
-            "allowed_updates": Update.ALL_TYPES,
-        }
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """An update Telegram posted to our path (through the TLS proxy); the secret header proves it."""
+        secret = self.settings.webhook_secret
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if secret is not None and not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), self.app.bot)
+        except ValueError:
+            return web.Response(status=400)
+        await self.app.update_queue.put(update)
+        return web.Response()
 
     async def stop(self) -> None:
         assert self.app.updater is not None
@@ -234,30 +244,6 @@ class TelegramChannel:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
-
-
-class ChatTurns:
-    """One lock per chat, kept only while that chat has messages in flight (asyncio locks wake in FIFO order)."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 def _for_another_bot(text: str, our_name: str | None) -> bool:

@@ -10,7 +10,7 @@ from typing import TextIO
 from bot.channels.base import Handler
 from bot.channels.profile import TERMINAL, Screen, fit
 from bot.i18n import Translator
-from bot.messages import Button, Delivery, Incoming, Reply, UserRef
+from bot.messages import Button, Delivery, DeliveryRef, Incoming, Reply, UserRef
 from bot.users import StoredUser
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class TerminalChat:
     async def stop(self) -> None:
         """Nothing to close."""
 
-    async def deliver(self, user: StoredUser, replies: list[Reply]) -> Delivery:
+    async def deliver(self, user: StoredUser, replies: list[Reply], ref: DeliveryRef | None = None) -> Delivery:
         """Reminders: printed like any reply."""
         self.show(replies)
         return Delivery.SENT

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.messages import Delivery, Reply
+from bot.messages import Delivery, DeliveryRef, Reply
 from bot.reminders.model import Claim, DueReminder, Reminder
 from bot.reminders.schedule import GRACE
 from bot.users import StoredUser
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[StoredUser, list[Reply]], Awaitable[Delivery]]
-"""Send replies to a user through their channel and say what became of them."""
+Deliver = Callable[[StoredUser, list[Reply], DeliveryRef], Awaitable[Delivery]]
+"""Send a reminder occurrence's replies to a user through their channel and say what became of them."""
 Compose = Callable[[DueReminder], Reply]
 FAILED = "failed"  # the channel raised: recorded, never retried (the next occurrence comes as usual)
 
@@ -97,9 +97,7 @@ class ReminderDispatcher:
                 report.failed += 1
                 continue
             reminder, user = owner
-            local = datetime.fromisoformat(occurrence.split("+")[0]).date()
-            due = DueReminder(reminder, user, occurrence, local, due_utc, occurrence.endswith("+snooze"))
-            status = await self._send(due)
+            status = await self._send(due_again(reminder, user, occurrence, due_utc))
             results.append((reminder_id, occurrence, status))
             report.count(status)
         await self.store.mark(results)
@@ -149,7 +147,14 @@ class ReminderDispatcher:
         """The status to record: the channel's Delivery outcome, or 'failed' when it raised."""
         async with self._limit:
             try:
-                return str(await self._deliver(due.user, [self._compose(due)]))
+                ref = DeliveryRef(due.reminder.id, due.occurrence)
+                return str(await self._deliver(due.user, [self._compose(due)], ref))
             except Exception:
                 log.exception("reminder %s for user %s could not be sent", due.occurrence, due.user.id)
                 return FAILED
+
+
+def due_again(reminder: Reminder, user: StoredUser, occurrence: str, due_utc: datetime) -> DueReminder:
+    """A recorded occurrence (`2026-11-30` or `2026-11-30+snooze`) as the DueReminder it was."""
+    local = datetime.fromisoformat(occurrence.split("+")[0]).date()
+    return DueReminder(reminder, user, occurrence, local, due_utc, occurrence.endswith("+snooze"))

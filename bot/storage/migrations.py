@@ -132,4 +132,36 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE deliveries_new RENAME TO deliveries;
     CREATE INDEX deliveries_sending ON deliveries (status) WHERE status = 'sending';
     """,
+    # 8: WhatsApp. Inbound messages are recorded before they are answered: each id is handled once, a crash
+    # mid-answer is finished at the next start, and the newest one per chat tells whether the 24-hour window
+    # is open. Reminder deliveries keep the platform's message id and its receipts. A business-scoped user
+    # id maps to the chat it belongs to; long lists keep their later pages; a user may be owed a note.
+    """
+    ALTER TABLE users ADD COLUMN pending_notice TEXT;
+    ALTER TABLE deliveries ADD COLUMN message_id TEXT;
+    ALTER TABLE deliveries ADD COLUMN receipt TEXT CHECK (receipt IN ('sent', 'delivered', 'read', 'failed'));
+    CREATE INDEX deliveries_message ON deliveries (message_id) WHERE message_id IS NOT NULL;
+    CREATE TABLE inbound_messages (
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        payload TEXT,
+        handled INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (channel, message_id)
+    );
+    CREATE INDEX inbound_by_chat ON inbound_messages (channel, chat_id, sent_at);
+    CREATE INDEX inbound_unhandled ON inbound_messages (channel) WHERE handled = 0;
+    CREATE TABLE whatsapp_user_ids (
+        bsuid TEXT PRIMARY KEY,
+        chat_id TEXT NOT NULL
+    );
+    CREATE TABLE list_pages (
+        token TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        buttons TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 )

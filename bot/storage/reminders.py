@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
+from bot.messages import DeliveryRef
 from bot.reminders.model import Claim, DueReminder, Reminder
 from bot.reminders.schedule import from_utc_text, next_occurrence, to_utc_text
 from bot.storage.connection import Connection, utc_now_iso
@@ -179,6 +180,14 @@ class ReminderRepo:
             "SELECT status FROM deliveries WHERE reminder_id = ? AND occurrence = ?", (reminder_id, occurrence)
         )
         return str(row[0]) if row else None
+
+    async def delivery(self, ref: DeliveryRef) -> tuple[Reminder, StoredUser, datetime] | None:
+        """A recorded occurrence's reminder, its owner and when it was due."""
+        row = await self.db.fetch_one(
+            "SELECT due_utc FROM deliveries WHERE reminder_id = ? AND occurrence = ?", (ref.reminder_id, ref.occurrence)
+        )
+        owner = await self.reminder_owner(ref.reminder_id) if row else None
+        return (*owner, from_utc_text(row[0])) if owner and row else None
 
     async def reminder_owner(self, reminder_id: int) -> tuple[Reminder, StoredUser] | None:
         row = await self.db.fetch_one(

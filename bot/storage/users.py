@@ -17,19 +17,31 @@ class UserRepo:
         self, channel: str, chat_id: str, timezone: str, language: str = "id", now: datetime | None = None
     ) -> StoredUser:
         """The stored user for this chat, created on first contact (at `now`, the service clock)."""
+        user, _new = await self.arrive(channel, chat_id, timezone, language, now)
+        return user
+
+    async def arrive(
+        self, channel: str, chat_id: str, timezone: str, language: str = "id", now: datetime | None = None
+    ) -> tuple[StoredUser, bool]:
+        """Like `ensure`, and whether this message is the first Kawan ever got from them."""
         existing = await self.get(channel, chat_id)
         if existing is not None:
-            return existing  # the common case costs one read, no write
+            return existing, False  # the common case costs one read, no write
         created = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         async with self.db.transaction() as tx:
-            await tx.execute(
+            new = await tx.execute(
                 "INSERT INTO users (channel, chat_id, language, timezone, created_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (channel, chat_id) DO NOTHING",
                 (channel, chat_id, language, timezone, created),
             )
         user = await self.get(channel, chat_id)
         assert user is not None
-        return user
+        return user, new > 0
+
+    async def set_notice(self, user_id: int, notice: str | None) -> None:
+        """Something to tell the user the next time they write (None: told)."""
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET pending_notice = ? WHERE id = ?", (notice, user_id))
 
     async def get(self, channel: str, chat_id: str) -> StoredUser | None:
         row = await self.db.fetch_one("SELECT * FROM users WHERE channel = ? AND chat_id = ?", (channel, chat_id))
@@ -50,8 +62,22 @@ class UserRepo:
             await tx.execute("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
 
     async def delete(self, user_id: int) -> bool:
-        """Delete everything stored about one user (child rows go by ON DELETE CASCADE)."""
+        """Delete everything stored about one user.
+
+        Rows keyed by user go by ON DELETE CASCADE; rows keyed by their chat lose the link to them. Inbound
+        message ids stay, without chat or text, so a message Meta delivers again is still not handled twice.
+        """
         async with self.db.transaction() as tx:
+            row = await tx.fetch_one("SELECT channel, chat_id FROM users WHERE id = ?", (user_id,))
+            if row is None:
+                return False
+            chat = (row["channel"], row["chat_id"])
+            await tx.execute(
+                "UPDATE inbound_messages SET chat_id = '', payload = NULL WHERE channel = ? AND chat_id = ?", chat
+            )
+            await tx.execute("DELETE FROM list_pages WHERE channel = ? AND chat_id = ?", chat)
+            if chat[0] == "whatsapp":
+                await tx.execute("DELETE FROM whatsapp_user_ids WHERE chat_id = ?", (chat[1],))
             return await tx.execute("DELETE FROM users WHERE id = ?", (user_id,)) > 0
 
     async def set_weekly_target(self, user_id: int, days: int) -> None:
@@ -81,4 +107,5 @@ def user_from_row(row: Any, id_column: str = "id") -> StoredUser:
         timezone=row["timezone"],
         created_at=row["created_at"],
         active=bool(row["active"]),
+        pending_notice=row["pending_notice"] if "pending_notice" in row.keys() else None,  # noqa: SIM118
     )

@@ -14,6 +14,8 @@ from bot.services import Services, open_services
 from tests.conftest import CONTENT_DIR
 from tests.telegram_stub import TelegramStub
 
+KNOWN_CHATS = (1001, 1002, 2002)
+
 
 @dataclass
 class Running:
@@ -37,6 +39,8 @@ async def running(tmp_path: Path, engine: FaqEngine) -> AsyncIterator[Running]:
     async with TelegramStub() as stub:
         settings = stub_settings(stub, tmp_path / "kawan.db")
         services = await open_services(settings, engine)
+        for chat_id in KNOWN_CHATS:  # people who have chatted before: no first-contact welcome in the way
+            await services.users.ensure("telegram", str(chat_id), "Asia/Jakarta")
         kawan = await Kawan.open(
             settings, engine, [lambda k: telegram_channel(k, poll_timeout=1)], services=services, reminders=True
         )

@@ -29,7 +29,8 @@ async def test_kawan_run_answers_and_exits_0_on_sigterm_without_leaking_the_toke
         try:
             await stub.wait_for("getUpdates", timeout=30)
             stub.push_text(7, "apa itu microstock")
-            [answer] = await stub.wait_for_messages(7, 1, timeout=30)
+            welcome, answer = await stub.wait_for_messages(7, 2, timeout=30)  # someone new: welcome, then answer
+            assert "Kawan" in welcome.text
             assert "royalti" in answer.text.lower()
         finally:
             process.send_signal(signal.SIGTERM)

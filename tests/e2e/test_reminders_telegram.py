@@ -28,7 +28,7 @@ async def test_subscribe_receive_and_check_in(running: Running) -> None:
     messages = await stub.wait_for_messages(CHAT, 2)
     reminder = messages[-1]
     assert reminder.text.startswith("⏰")
-    assert reminder.button_labels == ["✅ Sudah upload", "😴 Libur hari ini", "⏰ Ingatkan 1 jam lagi"]
+    assert reminder.button_labels == ["✅ Sudah upload", "😴 Libur hari ini", "⏰ Nanti sejam lagi"]
     assert (await running.kawan.dispatchers["telegram"].tick()).sent == 0  # once per occurrence
 
     stub.push_callback(CHAT, reminder.callback_data[0], message_id=reminder.message_id)
@@ -57,7 +57,8 @@ async def test_statistics_flow_ends_with_a_chart_photo(running: Running) -> None
 
 def test_the_terminal_chat_shows_the_chart_as_a_file_path(tmp_path: Path) -> None:
     env = {**os.environ, "KAWAN_DB": str(tmp_path / "k.db")}
-    script = "/statistik\n1\n1\n1\n12\n3,50\n/statistik\n"  # note now -> Shutterstock -> photos -> 12 -> $3.50
+    # met Kawan, then: note now -> Shutterstock -> photos -> 12 -> $3.50
+    script = "/start\n/statistik\n1\n1\n1\n12\n3,50\n/statistik\n"
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"], input=script, capture_output=True, text=True, env=env,
         cwd=PROJECT_ROOT, timeout=120,

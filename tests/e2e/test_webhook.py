@@ -45,7 +45,8 @@ async def test_webhook_receives_updates_with_the_secret_only(tmp_path: Path, eng
                 secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
                 async with http.post(url, json=update, headers=secret) as r:
                     assert r.status == 200
-            [answer] = await stub.wait_for_messages(55, 1)
+            welcome, answer = await stub.wait_for_messages(55, 2)  # someone new: the welcome, then the answer
+            assert "Kawan" in welcome.text
             assert "royalti" in answer.text.lower()
         finally:
             await kawan.stop()

@@ -164,6 +164,7 @@ async def test_uploaded_on_yesterdays_reminder_counts_for_yesterday_and_says_so(
 
 async def test_rest_days_left_are_the_same_in_every_reply(chat: ChatDriver, clock: list[datetime]) -> None:
     clock[0] = datetime(2026, 12, 3, 12, tzinfo=UTC)  # Thursday
+    chat = ChatDriver(chat.conversation, "thursday")
     await chat.say("/upload")  # signs up on Thursday and uploads
     clock[0] = datetime(2026, 12, 4, 12, tzinfo=UTC)  # Friday
     await chat.press("up:rest:2026-12-04")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.channels.profile import PROFILES, TELEGRAM, TERMINAL, WHATSAPP, ChannelProfile, Screen, fit, shorten
+from bot.channels.profile import PROFILES, TELEGRAM, TERMINAL, WHATSAPP, ChannelProfile, Screen, fit, page, shorten
 from bot.messages import Button, Reply
 from bot.reminders.model import STATS, UPLOAD, DueReminder, Reminder
 from bot.services import Services
@@ -27,12 +27,41 @@ def test_short_text_with_few_buttons_is_one_screen_everywhere() -> None:
         assert screen.text == "Halo" and len(screen.all_buttons) == 2 and not screen.as_list
 
 
-def test_more_buttons_than_whatsapp_shows_become_a_list_then_several() -> None:
+def test_more_buttons_than_whatsapp_shows_become_a_list_that_pages() -> None:
     assert fit(Reply("Pilih", _buttons(5)), WHATSAPP)[0].as_list
-    screens = fit(Reply("Pilih", _buttons(18)), WHATSAPP, more="Pilihan lainnya:")
-    assert [len(s.all_buttons) for s in screens] == [10, 8]
-    assert screens[1].text == "Pilihan lainnya:" and all(s.as_list for s in screens)
+    [screen] = fit(Reply("Pilih", _buttons(18)), WHATSAPP)
+    assert screen.as_list and len(screen.all_buttons) == 9  # the tenth row is the channel's "more"
+    assert [b.action for b in screen.more] == [f"x:{i}" for i in range(9, 18)]
+    shown, rest = page(screen.more, WHATSAPP.list_rows)
+    assert len(shown) == 9 and rest == ()  # the last page uses every row
     assert [len(s.all_buttons) for s in fit(Reply("Pilih", _buttons(18)), TELEGRAM)] == [18]
+
+
+def test_exactly_ten_choices_fit_one_list_without_paging() -> None:
+    [screen] = fit(Reply("Pilih", _buttons(10)), WHATSAPP)
+    assert len(screen.all_buttons) == 10 and screen.more == ()
+
+
+def test_buttons_whose_short_labels_collide_become_a_list() -> None:
+    same = ((Button("Sama", "a"), Button("Sama", "b")),)
+    assert fit(Reply("Pilih", same), WHATSAPP)[0].as_list
+    assert not fit(Reply("Pilih", ((Button("Ya", "a"), Button("Tidak", "b")),)), WHATSAPP)[0].as_list
+
+
+def test_a_button_repeated_in_a_reply_is_one_choice() -> None:
+    twice = ((Button("Menu", "menu"),), (Button("Menu utama", "menu"),), (Button("Bantuan", "help"),))
+    [screen] = fit(Reply("Pilih", twice), WHATSAPP)
+    assert [b.action for b in screen.all_buttons] == ["menu", "help"]
+
+
+def test_a_long_answer_goes_as_text_then_its_buttons_under_a_prompt() -> None:
+    text = "Jawaban yang cukup panjang. " * 60  # about 1,700 characters: over a button message's 1,024
+    screens = fit(Reply(text, _buttons(2), title="Judul"), WHATSAPP, prompt="Pilih di bawah ini:")
+    assert [s.text for s in screens] == [text.strip(), "Pilih di bawah ini:"]
+    assert not screens[0].buttons and len(screens[1].all_buttons) == 2
+    assert screens[0].title == "Judul"
+    [one] = fit(Reply(text, _buttons(2), title="Judul"), TELEGRAM)  # Telegram carries both in one message
+    assert one.text == text.strip() and one.buttons
 
 
 def test_long_text_is_split_at_paragraphs_and_the_buttons_go_last() -> None:
@@ -41,6 +70,8 @@ def test_long_text_is_split_at_paragraphs_and_the_buttons_go_last() -> None:
     assert len(screens) >= 2 and all(len(s.text) <= WHATSAPP.text_limit for s in screens)
     assert len(screens[-1].text) <= WHATSAPP.body_limit
     assert [bool(s.buttons) for s in screens] == [False] * (len(screens) - 1) + [True]
+    words = " ".join(s.text for s in screens if s.text != "👇").split()
+    assert words == text.split()  # every word arrives, in order
 
 
 def test_labels_are_shortened_at_a_word_boundary_never_mid_word() -> None:
@@ -152,12 +183,12 @@ def _check(screen: Screen, originals: list[str], profile: ChannelProfile) -> Non
     assert len(text) <= (profile.body_limit if screen.buttons else profile.text_limit), text[:80]
     buttons = screen.all_buttons
     if screen.as_list:
-        assert len(buttons) <= profile.list_rows
+        assert len(buttons) + bool(screen.more) <= profile.list_rows  # a "more" row pages to the rest
         limit = profile.row_label_limit
     else:
         assert len(buttons) <= profile.reply_buttons
         limit = profile.label_limit
-    for button in buttons:
+    for button in [*buttons, *screen.more]:
         assert len(button.label) <= limit, button.label
         assert len(button.action.encode()) <= profile.action_bytes
         full = originals.pop(0)
@@ -171,7 +202,10 @@ async def test_every_screen_fits_every_channel(chat: ChatDriver, services: Servi
     replies = await _tour(chat, services)
     assert len(replies) > 130
     for reply in replies:
-        originals = [" ".join(b.label.split()) for b in reply.all_buttons]
+        first_label: dict[str, str] = {}
+        for b in reply.all_buttons:
+            first_label.setdefault(b.action, " ".join(b.label.split()))
+        originals = list(first_label.values())
         for screen in fit(reply, profile, more="Pilihan lainnya:"):
             _check(screen, originals, profile)
         assert originals == []  # no button lost
@@ -181,3 +215,14 @@ def test_the_terminal_shows_everything_as_it_is() -> None:
     reply = Reply("t" * 10_000, _buttons(40, "label yang sangat panjang sekali untuk tombol"))
     [screen] = fit(reply, TERMINAL)
     assert screen.text == reply.text and screen.buttons == reply.buttons
+
+
+def test_reminders_keep_their_buttons_as_buttons_on_whatsapp() -> None:
+    """Short actions are reply buttons (up to three, at most 20 characters each), not a list to open."""
+    user = StoredUser(1, "whatsapp", "6281", "id", "Asia/Jakarta", "2026-11-30T00:00:00+00:00", True)
+    for kind, count in ((UPLOAD, 3), (STATS, 2)):
+        reminder = Reminder(1, 1, kind, datetime(2026, 1, 1, 19).time(), 0, True, None, None, None)
+        reply = compose(DueReminder(reminder, user, "2026-11-30", date(2026, 11, 30), datetime.now(UTC), False))
+        [screen] = fit(reply, WHATSAPP)
+        assert not screen.as_list and len(screen.all_buttons) == count, [b.label for b in screen.all_buttons]
+        assert reply.notice == kind

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import Delivery, Reply
+from bot.messages import Delivery, DeliveryRef, Reply
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.model import STATS, UPLOAD, Claim
 from bot.storage import Database
@@ -37,7 +37,10 @@ class Outbox:
     unreachable: set[str] = field(default_factory=set)
     outside_window: set[str] = field(default_factory=set)
 
-    async def deliver(self, user: StoredUser, replies: list[Reply]) -> Delivery:
+    refs: list[DeliveryRef] = field(default_factory=list)
+
+    async def deliver(self, user: StoredUser, replies: list[Reply], ref: DeliveryRef) -> Delivery:
+        self.refs.append(ref)
         if user.chat_id in self.unreachable:
             return Delivery.UNREACHABLE
         if user.chat_id in self.outside_window:
@@ -79,6 +82,7 @@ async def test_a_daily_reminder_is_sent_once_at_its_local_time(world: World) -> 
     assert world.outbox.sent[0][1].startswith("⏰")
     r = await world.store.get(user.id, UPLOAD)
     assert r is not None and r.next_due_utc == utc(23, 12) and r.next_local_date == date(2026, 11, 23)
+    assert world.outbox.refs == [DeliveryRef(r.id, "2026-11-22")]  # the channel learns which occurrence it carries
 
 
 async def test_a_restart_never_sends_the_same_occurrence_twice(world: World) -> None:
