@@ -129,7 +129,8 @@ def _reminder_args_complete(args: list[str]) -> bool:
     if head == "upload":
         return parse_clock(rest) is not None
     if head == "statistik":
-        return any(parse_weekday(w) is not None for w in args[1:]) and parse_clock(rest) is not None
+        days = [w for w in args[1:] if parse_weekday(w) is not None]
+        return len(days) == 1 and parse_clock(" ".join(w for w in args[1:] if w not in days)) is not None
     if head == "libur":
         return len(args) == 2 and args[1].isdigit()
     return len(args) == 1

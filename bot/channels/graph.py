@@ -53,7 +53,8 @@ class Pacer:
     """Hands out send slots at `per_second`, most urgent priority first; 0 means no pacing.
 
     Slots follow a fixed schedule, so over a long run the rate is the configured one however late
-    each sleep wakes; after idle time at most `BURST` seconds' worth of slots are caught up.
+    each sleep wakes (up to `BURST` seconds behind is caught up); after idle time the schedule starts
+    afresh, so unused time never becomes a burst.
     """
 
     BURST = 0.25
@@ -86,7 +87,7 @@ class Pacer:
     def _take(self, now: float) -> None:
         slot = max(self._next, self._paused_until)
         if now - slot > self.BURST:
-            slot = now - self.BURST
+            slot = now
         self._next = slot + self.interval
 
     async def _run(self) -> None:
