@@ -115,6 +115,7 @@ class GraphClient:
         self.settings = settings
         self.pacer = Pacer(settings.messages_per_second)
         self._base = f"{settings.graph_url}/{settings.phone_number_id}"
+        self._messages = f"{self._base}/messages"
         self._connections = connections
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
@@ -124,7 +125,6 @@ class GraphClient:
             connector=aiohttp.TCPConnector(limit=self._connections),
             timeout=self._timeout,
             headers={"Authorization": f"Bearer {self.settings.token}"},
-            json_serialize=lambda data: json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         )
 
     async def close(self) -> None:
@@ -149,7 +149,7 @@ class GraphClient:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             await self.pacer.wait(priority)
             try:
-                answer = await self._call("POST", f"{self._base}/messages", json=body)
+                answer = await self._call("POST", self._messages, data=_json(body), headers=JSON)
                 return str(answer["messages"][0]["id"])
             except GraphError as exc:
                 if attempt == SEND_ATTEMPTS or not (exc.code in (THROTTLED, SPAM_RATE, PAIR_LIMIT) or _transient(exc)):
@@ -170,7 +170,7 @@ class GraphClient:
 
     async def mark_read(self, message_id: str) -> None:
         body = {"messaging_product": "whatsapp", "status": "read", "message_id": message_id}
-        await self._call("POST", f"{self._base}/messages", json=body)
+        await self._call("POST", self._messages, data=_json(body), headers=JSON)
 
     async def upload_media(self, data: bytes, mime_type: str, filename: str) -> str:
         """Upload a file (a chart) to WhatsApp's media store; returns the media id to send it by."""
@@ -193,6 +193,13 @@ class GraphClient:
         if status >= 400 or not isinstance(data, dict) or "error" in data:
             raise _error(status, data if isinstance(data, dict) else {})
         return data
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _error(status: int, data: dict[str, Any]) -> GraphError:

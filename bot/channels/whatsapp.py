@@ -49,6 +49,7 @@ HOUSEKEEPING_SECONDS = 6 * 3600
 TOKEN_RETRY_SECONDS = 60.0  # after Meta rejected the token, try it again at most this often
 MAX_TEMPLATE_BUTTONS = 10
 STOP_GRACE_SECONDS = 10.0
+SENT_FLUSH_SECONDS = 0.2  # a receipt webhook comes seconds after a send; the record is there before it
 
 SOMETHING_WENT_WRONG = _("Sorry, something went wrong on my side. Please try again.")
 CHOOSE = _("Choose")
@@ -79,7 +80,7 @@ class WhatsAppStore(Protocol):
 
     async def chat_for_user_id(self, bsuid: str) -> str | None: ...
 
-    async def sent(self, ref: DeliveryRef, message_id: str) -> None: ...
+    async def sent(self, sent: list[tuple[DeliveryRef, str]]) -> None: ...
 
     async def receipt(self, message_id: str, status: str) -> DeliveryRef | None: ...
 
@@ -121,6 +122,7 @@ class WhatsAppChannel:
         self._token_ok = True
         self._token_failed_at = 0.0
         self._known_user_ids: dict[str, str] = {}  # BSUID -> chat, already in the store
+        self._sent: list[tuple[DeliveryRef, str]] = []  # reminder messages not yet recorded
         t = Translator()
         self.words = Words(t.gettext(CHOOSE), t.gettext(MORE_ROW), t.gettext(MORE_TEXT), t.gettext(PROMPT))
         webhooks.add_route("GET", PATH, self._on_handshake)
@@ -139,7 +141,7 @@ class WhatsAppChannel:
         self._accepting = True
         for record in await self._store.unhandled(now - RECOVER_WITHIN):
             self._spawn(self._answer(record))  # a previous run stopped before answering these
-        self._spawn(self._housekeeping())
+        self._spawn(self._housekeeping(), name="housekeeping")
 
     async def stop(self) -> None:
         """Refuse new webhooks (Meta retries them), let answers in flight finish, then close."""
@@ -150,6 +152,8 @@ class WhatsAppChannel:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._sent:
+            await self._flush_sent(delay=0)
         await self.graph.close()
 
     def _spawn(self, work: Coroutine[Any, Any, None], name: str | None = None) -> None:
@@ -158,7 +162,6 @@ class WhatsAppChannel:
         task.add_done_callback(self._tasks.discard)
 
     async def _housekeeping(self) -> None:
-        asyncio.current_task().set_name("housekeeping")  # type: ignore[union-attr]
         while True:
             await asyncio.sleep(HOUSEKEEPING_SECONDS)
             try:
@@ -191,8 +194,9 @@ class WhatsAppChannel:
             return web.Response(status=400)
         messages, statuses = parse(data, self.settings.phone_number_id)
         records = [await self._record(message) for message in messages]
+        raw = {message.message_id: message.raw for message in messages}
         for record in sorted(await self._store.accept(records), key=lambda r: r.sent_at):
-            self._spawn(self._answer(record))
+            self._spawn(self._answer(record, raw[record.message_id]))
         if statuses:
             self._spawn(self._receipts(statuses))
         return web.Response()
@@ -211,9 +215,9 @@ class WhatsAppChannel:
             chat_id = await self._store.chat_for_user_id(message.user_id) or message.user_id
         return Received(message.message_id, chat_id, message.sent_at, message.payload)
 
-    async def _answer(self, record: Received) -> None:
+    async def _answer(self, record: Received, raw: dict[str, Any] | None = None) -> None:
         try:
-            said = content(json.loads(record.payload))
+            said = content(raw if raw is not None else json.loads(record.payload))
             if said is not None:
                 async with self._turns.hold(record.chat_id):
                     self._spawn(self._mark_read(record.message_id))
@@ -253,6 +257,8 @@ class WhatsAppChannel:
 
     async def _receipts(self, statuses: list[StatusUpdate]) -> None:
         """Receipts update the reminder's delivery record; a late "window closed" gets the template path."""
+        if self._sent:
+            await self._flush_sent(delay=0)  # a receipt can overtake the batched record of its message
         for status in statuses:
             try:
                 ref = await self._store.receipt(status.message_id, status.status)
@@ -282,7 +288,7 @@ class WhatsAppChannel:
                     return await self._failure(exc, user.chat_id)
             else:
                 if ref is not None and sent:
-                    await self._store.sent(ref, sent[-1])
+                    self._remember_sent(ref, sent[-1])
                 return Delivery.SENT
         return await self.deliver_outside_window(user, replies, ref)
 
@@ -300,8 +306,24 @@ class WhatsAppChannel:
         except GraphError as exc:
             return await self._failure(exc, user.chat_id)
         if ref is not None:
-            await self._store.sent(ref, message_id)
+            self._remember_sent(ref, message_id)
         return Delivery.SENT
+
+    def _remember_sent(self, ref: DeliveryRef, message_id: str) -> None:
+        """Record which message carried a reminder, in batches: a paced send never waits on the database."""
+        self._sent.append((ref, message_id))
+        if len(self._sent) == 1:
+            self._spawn(self._flush_sent())
+
+    async def _flush_sent(self, delay: float = SENT_FLUSH_SECONDS) -> None:
+        await asyncio.sleep(delay)
+        sent, self._sent = self._sent, []
+        if not sent:
+            return
+        try:
+            await self._store.sent(sent)
+        except Exception:
+            log.exception("could not record which WhatsApp messages carried %d reminders", len(sent))
 
     async def _send_all(
         self, chat_id: str, replies: list[Reply], priority: int, more: tuple[Button, ...] = ()

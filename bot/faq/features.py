@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 _WORD = re.compile(r"[a-z0-9]+")
 CHAR_MIN, CHAR_MAX = 2, 5
+WORD_CACHE = 50_000  # words whose character grams are kept looked up (a few MB at most)
 
 Grams = Callable[[str], list[str]]
 Floats = NDArray[np.float32]
@@ -67,9 +68,38 @@ class Block:
         idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in vocabulary], dtype=np.float32)
         return cls(grams, {g: i for i, g in enumerate(vocabulary)}, idf)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_word_ids", {})
+
     def vector(self, text: str) -> tuple[Ints, Floats]:
         """Indices and values of the L2-normalised sublinear TF-IDF vector of `text`."""
-        return self.vector_of_counts(Counter(self.grams(text)))
+        if self.grams is not char_grams:
+            return self.vector_of_counts(Counter(self.grams(text)))
+        # Character grams never cross a word, so each word's known grams are looked up once and kept:
+        # people reuse a small vocabulary, and this is most of the cost of answering.
+        counts: Counter[int] = Counter()
+        for word in text.split():
+            counts.update(self._char_ids(word))
+        return self._weighted(counts)
+
+    def _char_ids(self, word: str) -> list[int]:
+        cache: dict[str, list[int]] = self._word_ids  # type: ignore[attr-defined]
+        ids = cache.get(word)
+        if ids is None:
+            index = self.index
+            ids = [index[g] for g in char_grams(word) if g in index]
+            if len(cache) >= WORD_CACHE:
+                cache.clear()
+            cache[word] = ids
+        return ids
+
+    def _weighted(self, counts: Counter[int]) -> tuple[Ints, Floats]:
+        if not counts:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        indices = np.fromiter(counts.keys(), np.int32, len(counts))
+        tf = np.fromiter(counts.values(), np.float32, len(counts))
+        values = (1 + np.log(tf)) * self.idf[indices]
+        return indices, values / np.float32(np.linalg.norm(values))
 
     def matrix_of_counts(self, counted: Sequence[Counter[str]]) -> sp.csr_matrix:
         """The same vectors as `vector_of_counts`, for many documents at once (training)."""
@@ -92,13 +122,8 @@ class Block:
         return sp.csr_matrix((values, (doc_of, columns)), shape=(len(counted), len(index)))
 
     def vector_of_counts(self, counts: Counter[str]) -> tuple[Ints, Floats]:
-        known = [(self.index[g], c) for g, c in counts.items() if g in self.index]
-        if not known:
-            return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        pairs = np.array(known, dtype=np.int64)
-        indices = pairs[:, 0].astype(np.int32)
-        values = (1 + np.log(pairs[:, 1].astype(np.float32))) * self.idf[indices]
-        return indices, values / np.float32(np.linalg.norm(values))
+        index = self.index
+        return self._weighted(Counter({index[g]: c for g, c in counts.items() if g in index}))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ class Transaction(Protocol):
 class Connection(Protocol):
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]: ...
 
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement, atomic and committed on its own; returns the rows it changed."""
+
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Any | None: ...
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...

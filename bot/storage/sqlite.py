@@ -102,6 +102,11 @@ class Database:
             else:
                 await self._run("COMMIT")
 
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement that commits on its own (SQLite makes a single statement atomic): one hop, not three."""
+        async with self._write_lock:
+            return await self._run(sql, params)
+
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         return list(await self._conn.execute_fetchall(sql, tuple(params)))
 

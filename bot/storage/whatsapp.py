@@ -29,27 +29,31 @@ class WhatsAppRepo:
 
     async def accept(self, records: list[Received]) -> list[Received]:
         """Record messages before answering them; returns those never seen before (a redelivery is not)."""
+        insert = (
+            "INSERT INTO inbound_messages (channel, message_id, chat_id, sent_at, payload)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING"
+        )
+
+        def row(record: Received) -> tuple[str, str, str, str, str]:
+            return (self.channel, record.message_id, record.chat_id, to_utc_text(record.sent_at), record.payload)
+
         if not records:
             return []
+        if len(records) == 1:  # the usual webhook: one statement, its own transaction
+            return records if await self.db.write(insert, row(records[0])) else []
         new = []
         async with self.db.transaction() as tx:
             for record in records:
-                inserted = await tx.execute(
-                    "INSERT INTO inbound_messages (channel, message_id, chat_id, sent_at, payload)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING",
-                    (self.channel, record.message_id, record.chat_id, to_utc_text(record.sent_at), record.payload),
-                )
-                if inserted:
+                if await tx.execute(insert, row(record)):
                     new.append(record)
         return new
 
     async def handled(self, message_id: str) -> None:
         """The message was answered: its text is no longer kept."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE inbound_messages SET handled = 1, payload = NULL WHERE channel = ? AND message_id = ?",
-                (self.channel, message_id),
-            )
+        await self.db.write(
+            "UPDATE inbound_messages SET handled = 1, payload = NULL WHERE channel = ? AND message_id = ?",
+            (self.channel, message_id),
+        )
 
     async def unhandled(self, since: datetime) -> list[Received]:
         """Messages recorded but never answered (the process stopped mid-answer), sent after `since`."""
@@ -105,12 +109,12 @@ class WhatsAppRepo:
 
     # --- reminder messages and their receipts ------------------------------------------------
 
-    async def sent(self, ref: DeliveryRef, message_id: str) -> None:
-        """The platform accepted a reminder occurrence's message under `message_id`."""
+    async def sent(self, sent: list[tuple[DeliveryRef, str]]) -> None:
+        """The platform accepted these reminder occurrences' messages, under these message ids."""
         async with self.db.transaction() as tx:
-            await tx.execute(
+            await tx.executemany(
                 "UPDATE deliveries SET message_id = ?, receipt = 'sent' WHERE reminder_id = ? AND occurrence = ?",
-                (message_id, ref.reminder_id, ref.occurrence),
+                [(message_id, ref.reminder_id, ref.occurrence) for ref, message_id in sent],
             )
 
     async def receipt(self, message_id: str, status: str) -> DeliveryRef | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -258,3 +259,28 @@ async def test_turning_off_stops_everything(world: World) -> None:
     assert await world.store.disable(user.id) == 2
     world.clock.now = utc(30, 12)
     assert (await world.dispatcher().tick()).sent == 0
+
+
+async def test_the_next_batch_is_claimed_while_the_current_one_is_sent(world: World) -> None:
+    """A paced channel must not sit idle while the database claims the next batch."""
+    for n in range(6):
+        user = await world.user(str(n))
+        await world.store.set_reminder(user, UPLOAD, time(19), world.clock.now)
+    world.clock.now = utc(22, 12, 0, 10)
+    release = asyncio.Event()
+
+    async def slow(user: StoredUser, replies: list[Reply], ref: DeliveryRef) -> Delivery:
+        await release.wait()
+        return Delivery.SENT
+
+    d = ReminderDispatcher(world.store, "telegram", slow, compose, world.clock, batch=3)
+    tick = asyncio.create_task(d.tick())
+    for _ in range(100):
+        if await world.db.fetch_one("SELECT COUNT(*) FROM deliveries WHERE status = 'sending'") == (6,):
+            break
+        await asyncio.sleep(0.01)
+    rows = await world.db.fetch_all("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
+    assert [tuple(r) for r in rows] == [("sending", 6)]  # the second batch is claimed; the first still sending
+    release.set()
+    report = await tick
+    assert report.sent == 6

@@ -62,7 +62,7 @@ async def test_receipts_only_move_forward_and_name_the_reminder_occurrence(db: D
     [due] = await reminders.due(NOW + timedelta(days=1), 10, "whatsapp")
     await reminders.claim([Claim(due, "sending", None)])
     ref = DeliveryRef(reminder.id, due.occurrence)
-    await repo.sent(ref, "wamid.1")
+    await repo.sent([(ref, "wamid.1")])
     assert await repo.receipt("wamid.1", "read") == ref
     assert await repo.receipt("wamid.1", "delivered") == ref
     row = await db.fetch_one("SELECT receipt FROM deliveries WHERE message_id = 'wamid.1'")
