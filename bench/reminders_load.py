@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,9 +19,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.database import empty_database
 from bot import PROJECT_ROOT
 from bot.reminders.schedule import to_utc_text
-from bot.storage.migrations import MIGRATIONS
 from tests.telegram_stub import DEFAULT_TOKEN
 
 NOW = datetime(2026, 11, 22, 12, 0, 30, tzinfo=UTC)
@@ -30,11 +29,7 @@ NOW = datetime(2026, 11, 22, 12, 0, 30, tzinfo=UTC)
 
 def build_database(path: Path, subscribers: int, due: int) -> None:
     """`subscribers` users with a daily upload reminder; `due` of them due at NOW, the rest later today."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = WAL")
-    for script in MIGRATIONS:
-        conn.executescript(script)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    conn = empty_database(path)
     stamp = to_utc_text(NOW)
     conn.executemany(
         "INSERT INTO users (id, channel, chat_id, timezone, created_at) VALUES (?, 'telegram', ?, 'Asia/Jakarta', ?)",

@@ -15,31 +15,26 @@ import argparse
 import asyncio
 import os
 import platform
-import sqlite3
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import PROJECT_ROOT
+from bench.database import empty_database
 from bot.app import Kawan, whatsapp_channel
-from bot.config import Settings, WhatsAppSettings, load_settings
+from bot.config import load_settings
 from bot.reminders.schedule import to_utc_text
 from bot.services import build_engine
-from bot.storage.migrations import MIGRATIONS
-from tests.e2e.test_webhook import free_port
+from tests.e2e.support import whatsapp_settings
 from tests.graph_stub import GraphStub
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def build_database(path: Path, subscribers: int, outside: float) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = WAL")
-    for script in MIGRATIONS:
-        conn.executescript(script)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    conn = empty_database(path)
     stamp = to_utc_text(NOW - timedelta(days=30))
     chats = [(n, f"62811{n:08d}") for n in range(1, subscribers + 1)]
     conn.executemany(
@@ -70,21 +65,9 @@ async def run(subscribers: int, rate: int, outside: float) -> None:
         build_database(db, subscribers, outside)
         print(f"built {subscribers} subscribers in {time.perf_counter() - t0:.1f} s")
         async with GraphStub() as graph:
-            whatsapp = WhatsAppSettings(
-                token=graph.token,
-                phone_number_id=graph.phone_id,
-                app_secret=graph.app_secret,
-                verify_token=graph.verify_token,
-                graph_url=graph.base_url,
-                template_upload="kawan_upload",
-                messages_per_second=rate,
-            )
-            settings = Settings(
-                whatsapp=whatsapp,
-                db_path=db,
-                content_dir=PROJECT_ROOT / "content",
+            settings = replace(
+                whatsapp_settings(graph, db, template_upload="kawan_upload", messages_per_second=rate),
                 cache_dir=load_settings().cache_dir,
-                webhook_port=free_port(),
             )
             kawan = await Kawan.open(settings, build_engine(settings), [whatsapp_channel], reminders=True)
             kawan.services.clock = lambda: NOW  # everyone is due; nobody turns stale while the run lasts

@@ -17,8 +17,6 @@ import argparse
 import asyncio
 import os
 import platform
-import signal
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,9 +24,8 @@ from pathlib import Path
 import aiohttp
 
 from bench.faq_speed import QUESTIONS
-from bot import PROJECT_ROOT
-from tests.e2e.test_webhook import free_port
-from tests.graph_stub import GraphStub, SentMessage, encode, sign, text_message, verify_webhook
+from tests.e2e.support import clean_environment, free_port, kawan_run, until_listening
+from tests.graph_stub import GraphStub, SentMessage, encode, sign, text_message
 
 ASKED = [q for q in QUESTIONS if q != "halo kak"]  # small talk is answered without a FAQ entry's buttons
 
@@ -73,29 +70,16 @@ async def run(users: int, per_user: int, in_flight: int) -> None:
     async with GraphStub() as graph:
         port = free_port()
         with tempfile.TemporaryDirectory() as tmp:
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WHATSAPP_"))}
-            env |= {
-                "WHATSAPP_TOKEN": graph.token,
-                "WHATSAPP_PHONE_NUMBER_ID": graph.phone_id,
-                "WHATSAPP_APP_SECRET": graph.app_secret,
-                "WHATSAPP_VERIFY_TOKEN": graph.verify_token,
-                "WHATSAPP_GRAPH_URL": graph.base_url,
-                "WHATSAPP_MESSAGES_PER_SECOND": "1000",
-                "KAWAN_WEBHOOK_PORT": str(port),
-                "KAWAN_DB": str(Path(tmp) / "bench.db"),
-                "KAWAN_LOG_LEVEL": "WARNING",
-            }
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=env
+            env = clean_environment(
+                **graph.environment(),
+                WHATSAPP_MESSAGES_PER_SECOND="1000",
+                KAWAN_WEBHOOK_PORT=str(port),
+                KAWAN_DB=str(Path(tmp) / "bench.db"),
+                KAWAN_LOG_LEVEL="WARNING",
             )
             url = f"http://127.0.0.1:{port}/whatsapp"
-            try:
-                for _ in range(600):
-                    try:
-                        if (await verify_webhook(url, graph.verify_token))[0] == 200:
-                            break
-                    except OSError:
-                        await asyncio.sleep(0.1)
+            async with kawan_run(env, capture=False) as finished:
+                await until_listening(url, graph.verify_token, attempts=600)
                 wa_ids = [f"62812{n:07d}" for n in range(users)]
                 greet = [encode(text_message(wa_id, "/start")) for wa_id in wa_ids]
                 await _post_all(url, graph.app_secret, greet, in_flight)
@@ -110,7 +94,7 @@ async def run(users: int, per_user: int, in_flight: int) -> None:
                 total = len(questions)
                 if os.environ.get("BENCH_SPY"):  # BENCH_SPY=path/to/py-spy: sample the bot while it works
                     await asyncio.create_subprocess_exec(
-                        os.environ["BENCH_SPY"], "record", "-p", str(process.pid), "-o", "whatsapp-spy.txt",
+                        os.environ["BENCH_SPY"], "record", "-p", str(finished.pid), "-o", "whatsapp-spy.txt",
                         "-f", "raw", "-d", "6", "-r", "250", "--gil",
                     )  # fmt: skip
                     await asyncio.sleep(1)
@@ -119,9 +103,7 @@ async def run(users: int, per_user: int, in_flight: int) -> None:
                 posted = time.perf_counter() - start
                 await answers.wait(total, timeout=600)
                 elapsed = time.perf_counter() - start
-            finally:
-                process.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(process.wait(), timeout=60)
+        assert finished.returncode == 0, "kawan run did not stop cleanly"
         assert graph.rejected == [], graph.rejected[:3]
         times = os.times()
         print(f"CPU: this process (Meta's side) {times.user + times.system:.1f} s, "

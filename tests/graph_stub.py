@@ -482,6 +482,16 @@ class GraphStub:
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
 
+    def environment(self) -> dict[str, str]:
+        """The WHATSAPP_* variables that point a `kawan run` process at this stand-in."""
+        return {
+            "WHATSAPP_TOKEN": self.token,
+            "WHATSAPP_PHONE_NUMBER_ID": self.phone_id,
+            "WHATSAPP_APP_SECRET": self.app_secret,
+            "WHATSAPP_VERIFY_TOKEN": self.verify_token,
+            "WHATSAPP_GRAPH_URL": self.base_url,
+        }
+
     async def start(self) -> None:
         """Start listening on 127.0.0.1 with an ephemeral port."""
         self._changed = asyncio.Event()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,13 +11,8 @@ from bot.app import Kawan, telegram_channel
 from bot.faq.engine import FaqEngine
 from bot.services import open_services
 from tests.e2e.conftest import stub_settings
+from tests.e2e.support import free_port
 from tests.telegram_stub import TelegramStub
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_webhook_receives_updates_with_the_secret_only(tmp_path: Path, engine: FaqEngine) -> None:

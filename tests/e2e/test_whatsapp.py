@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,13 +19,12 @@ import pytest
 
 from bot.app import Kawan, whatsapp_channel
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.config import Settings, WhatsAppSettings
+from bot.config import Settings
 from bot.faq.engine import FaqEngine
 from bot.reminders.model import STATS, UPLOAD
 from bot.services import Services, open_services
 from bot.stats.model import WeekStat
-from tests.conftest import CONTENT_DIR
-from tests.e2e.test_webhook import free_port
+from tests.e2e.support import whatsapp_settings
 from tests.graph_stub import (
     GraphStub,
     SentMessage,
@@ -87,24 +86,6 @@ class WhatsApp:
         """Someone who has written before: their first-contact welcome is out of the way."""
         await self.say(wa_id, "/start")
         await self.replies(wa_id, 1)
-
-
-def whatsapp_settings(graph: GraphStub, db: Path, **overrides: Any) -> Settings:
-    whatsapp = WhatsAppSettings(
-        token=graph.token,
-        phone_number_id=graph.phone_id,
-        app_secret=graph.app_secret,
-        verify_token=graph.verify_token,
-        graph_url=graph.base_url,
-        messages_per_second=0,
-    )
-    return Settings(
-        whatsapp=replace(whatsapp, **overrides),
-        db_path=db,
-        content_dir=CONTENT_DIR,
-        webhook_listen="127.0.0.1",
-        webhook_port=free_port(),
-    )
 
 
 @pytest.fixture
