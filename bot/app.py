@@ -12,22 +12,29 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TextIO
 
+from bot.announcements.dispatcher import AnnouncementDispatcher
+from bot.announcements.dispatcher import Deliver as AnnouncementDeliver
 from bot.channels.base import Channel
 from bot.channels.http import WebhookServer
 from bot.config import Settings
 from bot.faq.engine import FaqEngine
 from bot.messages import Delivery, DeliveryRef, Incoming, Reply
 from bot.reminders.dispatcher import Deliver, ReminderDispatcher, due_again
-from bot.reminders.runner import ReminderRunner
+from bot.reminders.runner import Dispatcher, Job, ReminderRunner
 from bot.services import Services, open_services
+from bot.storage.retention import apply_retention
 from bot.users import StoredUser
 from handlers import Conversation
+from handlers.admin import compose_announcement
 from handlers.commands import command_descriptions
 from handlers.reminders import compose as compose_reminder
 
 log = logging.getLogger(__name__)
+USAGE_FLUSH_SECONDS = 10.0
+RETENTION_SECONDS = 24 * 3600.0  # the retention sweep runs daily, the first time a minute after start
 ChannelFactory = Callable[["Kawan"], Channel]
 
 
@@ -40,6 +47,7 @@ class Kawan:
         self.conversation = Conversation(services)
         self.channels: dict[str, Channel] = {}
         self.dispatchers: dict[str, ReminderDispatcher] = {}
+        self.announcers: dict[str, AnnouncementDispatcher] = {}
         self.runner: ReminderRunner | None = None
         self.webhooks = WebhookServer(services.settings.webhook_listen, services.settings.webhook_port)
 
@@ -65,6 +73,13 @@ class Kawan:
                     compose_reminder,
                     lambda: kawan.services.clock(),
                 )
+                kawan.announcers[channel.name] = AnnouncementDispatcher(
+                    kawan.services.broadcasts,
+                    channel.name,
+                    kawan._announcer(channel),
+                    compose_announcement,
+                    lambda: kawan.services.clock(),
+                )
         return kawan
 
     # --- what channels call back ---------------------------------------------------------
@@ -85,6 +100,15 @@ class Kawan:
             outcome = await channel.deliver(user, replies, ref)
             await self._after_delivery(user, outcome)
             return outcome
+
+        return deliver
+
+    def _announcer(self, channel: Channel) -> AnnouncementDeliver:
+        async def deliver(user: StoredUser, replies: list[Reply]) -> Delivery:
+            outcome = await channel.deliver(user, replies)
+            if outcome is Delivery.UNREACHABLE:
+                await self.services.users.set_active(user.id, False)
+            return outcome  # outside WhatsApp's window an announcement simply does not go: no note owed
 
         return deliver
 
@@ -115,9 +139,27 @@ class Kawan:
             await channel.start()
         if self.webhooks.has_routes:
             await self.webhooks.start()
-        if self.dispatchers:
-            self.runner = ReminderRunner(list(self.dispatchers.values()))
-            await self.runner.start()
+        dispatchers: list[Dispatcher] = [*self.dispatchers.values(), *self.announcers.values()]
+        self.runner = ReminderRunner(dispatchers, jobs=self._jobs())
+        await self.runner.start()
+
+    def _jobs(self) -> tuple[Job, ...]:
+        services = self.services
+        settings = services.settings
+
+        async def retention() -> None:
+            swept = await apply_retention(
+                services.db,
+                services.clock(),
+                timedelta(days=settings.retention_days),
+                timedelta(days=settings.records_days),
+            )
+            log.info("retention: %s", swept)
+
+        return (
+            Job("usage counts", USAGE_FLUSH_SECONDS, services.usage.flush),
+            Job("retention", RETENTION_SECONDS, retention, first_after=60),
+        )
 
     async def stop(self) -> None:
         if self.runner is not None:

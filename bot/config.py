@@ -74,6 +74,9 @@ class Settings:
     webhook_port: int = 8443
     cache_dir: Path | None = None  # where the trained FAQ model is kept; None: build it in memory each start
     startup_timeout: int = 60  # seconds `kawan run` keeps trying to reach the chat platform before giving up
+    retention_days: int = 30  # unanswered questions lose their link to the user after this many days
+    records_days: int = 365  # delivery and 👍/👎 records are removed after this many days
+    dashboard_token: str | None = field(default=None, repr=False)  # opens the web dashboard; None: no dashboard
 
     def require_telegram(self) -> TelegramSettings:
         """Telegram's settings, or a ConfigError when the token is not set."""
@@ -101,6 +104,7 @@ class Settings:
             found += [self.telegram.token, self.telegram.webhook_secret or ""]
         if self.whatsapp:
             found += [self.whatsapp.token, self.whatsapp.app_secret, self.whatsapp.verify_token]
+        found.append(self.dashboard_token or "")
         return [value for value in found if value]
 
 
@@ -155,6 +159,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         raise ConfigError("KAWAN_WEBHOOK_SECRET", "use 1-256 characters: letters, digits, _ and -")
 
     cache_dir = Path(get("KAWAN_CACHE_DIR") or default_cache_dir(merged)).expanduser()
+    retention_days, records_days = _retention(get("KAWAN_RETENTION_DAYS"))
+    dashboard_token = get("KAWAN_DASHBOARD_TOKEN")
+    if dashboard_token is not None and len(dashboard_token) < 16:
+        raise ConfigError("KAWAN_DASHBOARD_TOKEN", "use at least 16 characters (a long random string)")
 
     telegram = None
     if token is not None:
@@ -171,6 +179,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         webhook_port=int(port_raw),
         cache_dir=cache_dir,
         startup_timeout=int(timeout_raw),
+        retention_days=retention_days,
+        records_days=records_days,
+        dashboard_token=dashboard_token,
     )
 
 
@@ -207,6 +218,18 @@ def _whatsapp_settings(get: Callable[[str], str | None]) -> WhatsAppSettings | N
         template_stats=get("WHATSAPP_TEMPLATE_STATS"),
         messages_per_second=int(rate_raw),
     )
+
+
+def _retention(raw: str | None) -> tuple[int, int]:
+    """`30` (days before unanswered questions lose their user link) or `30,365` (and days records are kept)."""
+    if raw is None:
+        return 30, 365
+    parts = [p.strip() for p in raw.split(",")]
+    if not 1 <= len(parts) <= 2 or not all(p.isdigit() and 1 <= int(p) <= 3650 for p in parts):
+        raise ConfigError(
+            "KAWAN_RETENTION_DAYS", "days from 1 to 3650, e.g. 30, or 30,365 to also set how long records stay"
+        )
+    return int(parts[0]), int(parts[1]) if len(parts) == 2 else 365
 
 
 def parse_admins(raw: str) -> frozenset[tuple[str, str]]:

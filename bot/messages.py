@@ -70,6 +70,7 @@ class Reply:
     title: str | None = None
     replace: bool = False
     notice: str | None = None
+    document: Path | None = None  # a file to send with the reply (the `/dataku` copy), after its text
 
     @property
     def all_buttons(self) -> list[Button]:

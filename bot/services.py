@@ -12,10 +12,12 @@ from bot.faq.content import Content, ContentError, load_content
 from bot.faq.engine import FaqEngine
 from bot.stats.levels import LevelTables, load_levels
 from bot.storage import Database
+from bot.storage.broadcasts import BroadcastRepo
 from bot.storage.faq_log import FaqLog
 from bot.storage.flow_state import FlowStateRepo
 from bot.storage.reminders import ReminderRepo
 from bot.storage.uploads import UploadRepo
+from bot.storage.usage import UsageCounter
 from bot.storage.users import UserRepo
 from bot.storage.week_stats import WeekStatsRepo
 from bot.storage.whatsapp import WhatsAppRepo
@@ -42,8 +44,11 @@ class Services:
         self.week_stats = WeekStatsRepo(self.db)
         self.flow_state = FlowStateRepo(self.db)
         self.whatsapp = WhatsAppRepo(self.db)
+        self.usage = UsageCounter(self.db)
+        self.broadcasts = BroadcastRepo(self.db)
 
     async def close(self) -> None:
+        await self.usage.flush()
         await self.db.close()
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.i18n import Translator, _
 from bot.messages import Reply
 from bot.reminders.schedule import parse_clock, parse_weekday, zone_for
-from handlers import account, faq, reminders, start, stats
+from handlers import account, admin, faq, privacy, reminders, start, stats
 from handlers.common import main_menu_rows
 from handlers.context import Turn
 
@@ -23,6 +23,7 @@ class Command:
     usage: str  # the line in /bantuan (msgid), in plain words with an example
     run: Run
     aliases: tuple[str, ...] = ()
+    admin_only: bool = False  # left out of the command menu and of /bantuan for everyone else
 
 
 async def _start(turn: Turn, args: str) -> list[Reply]:
@@ -47,6 +48,18 @@ async def _stats(turn: Turn, args: str) -> list[Reply]:
 
 async def _help(turn: Turn, args: str) -> list[Reply]:
     return help_(turn)
+
+
+async def _privacy(turn: Turn, args: str) -> list[Reply]:
+    return privacy.privacy(turn)
+
+
+async def _my_data(turn: Turn, args: str) -> list[Reply]:
+    return await privacy.my_data(turn)
+
+
+async def _admin(turn: Turn, args: str) -> list[Reply]:
+    return await admin.at_a_glance(turn)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -76,8 +89,23 @@ COMMANDS: tuple[Command, ...] = (
         _("/zona — change your time zone, for example /zona WITA or /zona makassar"),
         reminders.zone,
     ),
+    Command(
+        "privasi",
+        _("What Kawan keeps about me"),
+        _("/privasi — what I keep about you, why, and for how long"),
+        _privacy,
+    ),
+    Command("dataku", _("A copy of my data"), _("/dataku — a copy of everything I keep about you (a file)"), _my_data),
     Command("hapusdata", _("Delete all my data"), _("/hapusdata — delete everything I store about you"), _delete),
     Command("bantuan", _("Help"), _("/bantuan — this help"), _help, aliases=("help",)),
+    Command("admin", _("Usage at a glance (admins)"), _("/admin — usage at a glance"), _admin, admin_only=True),
+    Command(
+        "siaran",
+        _("Send an announcement (admins)"),
+        _("/siaran — write an announcement to everyone; /siaran status — how far it has got"),
+        admin.broadcast,
+        admin_only=True,
+    ),
 )
 _BY_NAME = {name: c for c in COMMANDS for name in (c.name, *c.aliases)}
 
@@ -100,6 +128,12 @@ _BARE_WORDS = {
     "zona": "zona",
     "hapusdata": "hapusdata",
     "hapus data": "hapusdata",
+    "privasi": "privasi",
+    "dataku": "dataku",
+    "data ku": "dataku",
+    "admin": "admin",
+    "siaran": "siaran",
+    "siaran status": "siaran",
 }
 _UPLOAD_COUNT = re.compile(r"^upload (\d{1,4})$")
 _REMINDER_HEADS = ("upload", "statistik", "mati", "nyala", "nyalakan", "libur")
@@ -112,7 +146,8 @@ def word_command(text: str) -> tuple[str, str] | None:
         return None
     lowered = " ".join(words).lower()
     if lowered in _BARE_WORDS:
-        return _BARE_WORDS[lowered], ""
+        name = _BARE_WORDS[lowered]
+        return name, "status" if lowered == "siaran status" else ""
     if upload := _UPLOAD_COUNT.match(lowered):
         return "upload", upload.group(1)
     head, rest = words[0].lower(), " ".join(words[1:])
@@ -137,8 +172,9 @@ def _reminder_args_complete(args: list[str]) -> bool:
 
 
 def command_descriptions(language: str) -> list[tuple[str, str]]:
+    """The menu every user's chat app shows (admin commands are not advertised)."""
     t = Translator(language)
-    return [(c.name, t.gettext(c.description)) for c in COMMANDS]
+    return [(c.name, t.gettext(c.description)) for c in COMMANDS if not c.admin_only]
 
 
 def help_(turn: Turn) -> list[Reply]:
@@ -146,7 +182,11 @@ def help_(turn: Turn) -> list[Reply]:
         turn._("How to use Kawan:"),
         "",
         turn._('• Type your question in your own words, for example "how do Shutterstock levels work"'),
-        *(f"• {turn._(c.usage)}" for c in COMMANDS if c.name not in ("start", "tanya")),
+        *(
+            f"• {turn._(c.usage)}"
+            for c in COMMANDS
+            if c.name not in ("start", "tanya") and (not c.admin_only or admin.is_admin(turn))
+        ),
         "",
         turn._("Tap the buttons under my messages so you don't have to type much."),
     ]

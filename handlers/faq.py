@@ -40,6 +40,7 @@ def answer(turn: Turn, entry_id: str) -> list[Reply]:
 
 
 def _answer_reply(turn: Turn, entry: FaqEntry) -> Reply:
+    turn.services.usage.answer(turn.services.clock(), entry.id)
     content = turn.services.content
     related = [r for r in (content.entry(i) for i in entry.related) if r is not None]
     buttons: list[tuple[Button, ...]] = [(entry_button(r),) for r in related]
@@ -67,6 +68,7 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
     match = services.engine.match(question)
     if match.outcome == "smalltalk":
         return [_smalltalk(turn, match.smalltalk or "nonsense")]
+    services.usage.question(services.clock(), turn.user.channel, match.outcome)
     gap = 0
     if match.outcome in ("suggest", "decline"):
         gap = await services.faq_log.record_unanswered(turn.user.id, question, match.normalized, match.outcome)

@@ -8,7 +8,7 @@ import unicodedata
 from bot.i18n import Translator
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import account, commands, faq, reminders, start, stats, steps
+from handlers import account, admin, commands, faq, privacy, reminders, start, stats, steps
 from handlers.context import Turn
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class Conversation:
         )
         if not user.active:
             await services.users.set_active(user.id, True)
+        services.usage.active(services.clock(), user.id)
         turn = Turn(services, incoming, user, Translator(user.language))
         replies = await self._reply(turn, first_contact)
         if user.pending_notice is not None:
@@ -124,5 +125,11 @@ class Conversation:
             return await stats.action(turn, arg)
         if kind == "zona":
             return await reminders.zone(turn, arg)
+        if kind == "data":
+            return await privacy.my_data(turn) if arg == "copy" else account.confirm_delete(turn)
+        if kind == "ann":
+            return await privacy.announcements(turn, arg == "on")
+        if kind == "siaran":
+            return await admin.action(turn, arg)
         log.info("unknown button action %r", action)
         return [Reply(turn._("That button is out of date. Send /menu to start again."))]

@@ -13,7 +13,8 @@ def start(turn: Turn) -> list[Reply]:
         "I help freelancers and microstock contributors:\n"
         "• answer questions about Shutterstock, Fiverr, tax (NPWP), burnout and AI\n"
         "• remind you to upload and to check your sales once a week\n\n"
-        'Just type your question, for example: "do I need an NPWP for Shutterstock?"'
+        'Just type your question, for example: "do I need an NPWP for Shutterstock?"\n\n'
+        "🔒 What I keep about you and why: /privasi"
     )
     return [Reply(text, main_menu_rows(turn))]
 

@@ -74,7 +74,7 @@ MAX_SECTION_TITLE = 24
 MAX_CAPTION = 1024
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 NO_LIMIT = 1 << 30
-SEND_TYPES = ("text", "interactive", "image", "template")
+SEND_TYPES = ("text", "interactive", "image", "document", "template")
 
 # Graph error code -> (title, details) as Meta words them; the error message is "(#code) title".
 ERRORS: dict[int, tuple[str, str]] = {
@@ -250,6 +250,11 @@ class SentMessage:
         return [str(c["parameters"][0]["payload"]) for c in quick]
 
     @property
+    def document_id(self) -> str | None:
+        """The uploaded media id of a document message (None for a link or another kind)."""
+        return self.raw["document"].get("id") if self.type == "document" else None
+
+    @property
     def image_id(self) -> str | None:
         """The uploaded media id of an image message (None for a link or another kind)."""
         return self.raw["image"].get("id") if self.type == "image" else None
@@ -328,8 +333,8 @@ def check_send(body: JSONDict, media_ids: Collection[str], templates: Collection
         _text(content.get("body"), "text.body", MAX_TEXT, blank=False)
     elif kind == "interactive":
         _check_interactive(content)
-    elif kind == "image":
-        _check_image(content, media_ids)
+    elif kind in ("image", "document"):
+        _check_media(kind, content, media_ids)
     else:
         _check_template(content, templates)
     return str(to if to is not None else user_id)
@@ -390,14 +395,17 @@ def _check_list(action: JSONDict) -> None:
     _unique(ids, "list row ids")
 
 
-def _check_image(image: JSONDict, media_ids: Collection[str]) -> None:
-    if ("id" in image) == ("link" in image):
-        raise _invalid("image needs exactly one of id and link")
-    if "id" in image and image["id"] not in media_ids:
-        raise _invalid(f"image.id {image['id']!r} is not a media id this server issued")
-    if "link" in image and not str(image["link"]).startswith(("https://", "http://")):
-        raise _invalid(f"image.link must be an http(s) URL, got {image['link']!r}")
-    _text(image.get("caption"), "image.caption", MAX_CAPTION, required=False)
+def _check_media(kind: str, media: JSONDict, media_ids: Collection[str]) -> None:
+    """An image or a document: an uploaded media id or a link, an optional caption (and a document's filename)."""
+    if ("id" in media) == ("link" in media):
+        raise _invalid(f"{kind} needs exactly one of id and link")
+    if "id" in media and media["id"] not in media_ids:
+        raise _invalid(f"{kind}.id {media['id']!r} is not a media id this server issued")
+    if "link" in media and not str(media["link"]).startswith(("https://", "http://")):
+        raise _invalid(f"{kind}.link must be an http(s) URL, got {media['link']!r}")
+    _text(media.get("caption"), f"{kind}.caption", MAX_CAPTION, required=False)
+    if kind == "document":
+        _text(media.get("filename"), "document.filename", 240, required=False)
 
 
 def _check_template(template: JSONDict, templates: Collection[str] | None) -> None:

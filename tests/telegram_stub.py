@@ -113,6 +113,7 @@ class BotMessage:
     reply_markup: JSONDict | None
     date: int
     photo: UploadedFile | str | None = None
+    document: UploadedFile | str | None = None
     edit_count: int = 0
     edit_date: int | None = None
     deleted: bool = False
@@ -496,6 +497,7 @@ class TelegramStub:
             "deletemycommands": self._delete_my_commands,
             "sendmessage": self._send_message,
             "sendphoto": self._send_photo,
+            "senddocument": self._send_document,
             "sendchataction": self._send_chat_action,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
@@ -858,7 +860,13 @@ class TelegramStub:
             "chat": self._chat(message.chat_id),
             "date": message.date,
         }
-        if message.photo is not None:
+        if message.document is not None:
+            name = message.document.filename if isinstance(message.document, UploadedFile) else "file"
+            file_id = f"stub-doc-{message.chat_id}-{message.message_id}"
+            data["document"] = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
+            if message.text:
+                data["caption"] = message.text
+        elif message.photo is not None:
             data["photo"] = self._photo_sizes(message)
             if message.text:
                 data["caption"] = message.text
@@ -916,7 +924,7 @@ class TelegramStub:
 
     def _store(self, params: JSONDict, method: str, text: str, entities: list[JSONDict], **extra: Any) -> JSONDict:
         chat_id = _require_chat(params)
-        sent_text = params.get("caption" if method == "sendPhoto" else "text")
+        sent_text = params.get("caption" if method in ("sendPhoto", "sendDocument") else "text")
         message = BotMessage(
             chat_id=chat_id,
             message_id=self._next_message_id(chat_id),
@@ -979,6 +987,16 @@ class TelegramStub:
             raise bad_request("file must be non-empty")
         caption, entities = self._formatted(params, "caption", MAX_CAPTION_LENGTH, "message caption is too long")
         return self._store(params, "sendPhoto", caption, entities, photo=photo)
+
+    def _send_document(self, params: JSONDict) -> JSONDict:
+        _require_chat(params)
+        document = params.get("document")
+        if not document:
+            raise bad_request("there is no document in the request")
+        if isinstance(document, UploadedFile) and not document.data:
+            raise bad_request("file must be non-empty")
+        caption, entities = self._formatted(params, "caption", MAX_CAPTION_LENGTH, "message caption is too long")
+        return self._store(params, "sendDocument", caption, entities, document=document)
 
     def _send_chat_action(self, params: JSONDict) -> bool:
         _require_chat(params)

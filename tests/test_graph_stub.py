@@ -15,9 +15,11 @@ import pytest
 from aiohttp import web
 
 from tests.graph_stub import (
+    GraphError,
     GraphStub,
     SentMessage,
     button_reply,
+    check_send,
     encode,
     list_reply,
     media_message,
@@ -186,7 +188,7 @@ async def test_a_send_to_a_business_scoped_user_id_answers_user_id(
         (template("t", ""), "components[1].parameters[0].payload must not be empty"),
         (quick_replies({"type": "text", "text": "x"}), "parameters[0].type must be 'payload'"),
         (quick_replies({"type": "payload", "payload": "a"}, index="10"), "index must be '0' to '9'"),
-        ({"type": "sticker", "sticker": {"id": "1"}}, "type must be one of text, interactive, image, template"),
+        ({"type": "sticker", "sticker": {"id": "1"}}, "type must be one of text, interactive, image, document"),
     ],
 )
 async def test_what_meta_refuses_is_refused_with_400(
@@ -543,3 +545,10 @@ async def test_post_webhook_sends_the_exact_bytes_it_signed() -> None:
 def test_sign_is_hmac_sha256_in_lowercase_hex() -> None:
     assert sign(b"{}", "s") == "sha256=" + hmac.new(b"s", b"{}", hashlib.sha256).hexdigest()
     assert sign(b"{}", "s").removeprefix("sha256=").islower()
+
+
+async def test_a_document_needs_an_uploaded_media_id_and_keeps_its_filename() -> None:
+    body = {"messaging_product": "whatsapp", "to": "628123", "type": "document"}
+    check_send({**body, "document": {"id": "m1", "filename": "kawan-dataku.json"}}, media_ids={"m1"})
+    with pytest.raises(GraphError):
+        check_send({**body, "document": {"id": "unknown"}}, media_ids={"m1"})

@@ -85,6 +85,7 @@ class Screen:
     image: Path | None = None
     replace: bool = False
     more: tuple[Button, ...] = ()
+    document: Path | None = None
 
     @property
     def all_buttons(self) -> list[Button]:
@@ -123,8 +124,8 @@ def fit(reply: Reply, profile: ChannelProfile, more: str = "…", prompt: str = 
             screens.append(Screen(last, _shorten_rows(first_rows, profile.label_limit)))
             screens += [Screen(more, _shorten_rows(_one_per_row(g), profile.label_limit)) for g in groups[1:]]
     screens[0] = replace(screens[0], title=reply.title, replace=reply.replace and len(screens) == 1)
-    if reply.image is not None:
-        screens[-1] = replace(screens[-1], image=reply.image)
+    if reply.image is not None or reply.document is not None:
+        screens[-1] = replace(screens[-1], image=reply.image, document=reply.document)
     return screens
 
 

@@ -174,6 +174,8 @@ class TelegramChannel:
                     await self._send_one(chat_id, message)
                     if message.image is not None:
                         await self._send_photo(chat_id, message.image)
+                    if message.document is not None:
+                        await self._send_document(chat_id, message.document)
         except Forbidden:
             log.info("chat %s blocked the bot; marking inactive", chat_id)
             await self._unreachable(CHANNEL, str(chat_id))
@@ -190,6 +192,10 @@ class TelegramChannel:
     async def _send_photo(self, chat_id: int, image: Path) -> None:
         data = image.read_bytes()
         await _with_retries(lambda: self.app.bot.send_photo(chat_id, photo=data))
+
+    async def _send_document(self, chat_id: int, document: Path) -> None:
+        data = document.read_bytes()
+        await _with_retries(lambda: self.app.bot.send_document(chat_id, document=data, filename=document.name))
 
     async def _edit(self, replaced: Message, message: OutgoingMessage) -> bool:
         """Edit a menu in place; False when Telegram will not (too old, deleted), so we send anew."""

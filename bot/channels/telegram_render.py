@@ -22,6 +22,7 @@ class OutgoingMessage:
     keyboard: InlineKeyboardMarkup | None = None
     image: Path | None = None
     replace: bool = False
+    document: Path | None = None
 
 
 def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -42,5 +43,5 @@ def render(reply: Reply) -> list[OutgoingMessage]:
         body = html.escape(screen.text, quote=False)
         if screen.title:
             body = f"<b>{html.escape(screen.title, quote=False)}</b>\n\n{body}".rstrip()
-        messages.append(OutgoingMessage(body, keyboard(screen), screen.image, screen.replace))
+        messages.append(OutgoingMessage(body, keyboard(screen), screen.image, screen.replace, screen.document))
     return messages

@@ -22,6 +22,8 @@ def render(reply: Reply | Screen, first_number: int = 1) -> str:
     lines = [reply.title, "", reply.text] if reply.title else [reply.text]
     if reply.image is not None:
         lines.append(f"[gambar: {reply.image}]")
+    if reply.document is not None:
+        lines.append(f"[berkas: {reply.document}]")
     for offset, button in enumerate(reply.all_buttons):
         lines.append(f"  [{first_number + offset}] {button.label}")
     return "\n".join(lines)

@@ -30,7 +30,7 @@ from bot.channels.graph import BULK, REPLY, UNDELIVERABLE, WINDOW_CLOSED, GraphC
 from bot.channels.http import WebhookServer
 from bot.channels.profile import WHATSAPP, Screen, fit, page
 from bot.channels.turns import ChatTurns
-from bot.channels.whatsapp_render import Words, image_message, screen_message, template_message
+from bot.channels.whatsapp_render import Words, document_message, image_message, screen_message, template_message
 from bot.channels.whatsapp_webhook import InboundMessage, StatusUpdate, content, parse, signature_ok
 from bot.config import WhatsAppSettings
 from bot.i18n import Translator, _
@@ -344,6 +344,12 @@ class WhatsAppChannel:
             if screen.image is not None:
                 media_id = await self.graph.upload_media(screen.image.read_bytes(), "image/png", screen.image.name)
                 sent.append(await self._send(chat_id, image_message(media_id), priority))
+            if screen.document is not None:
+                # WhatsApp takes documents of a few types only; JSON goes as plain text, named .json
+                media_id = await self.graph.upload_media(
+                    screen.document.read_bytes(), "text/plain", screen.document.name
+                )
+                sent.append(await self._send(chat_id, document_message(media_id, screen.document.name), priority))
         return sent
 
     async def _send(self, chat_id: str, message: dict[str, Any], priority: int) -> str:

@@ -65,6 +65,10 @@ def image_message(media_id: str) -> dict[str, Any]:
     return {"type": "image", "image": {"id": media_id}}
 
 
+def document_message(media_id: str, filename: str) -> dict[str, Any]:
+    return {"type": "document", "document": {"id": media_id, "filename": filename}}
+
+
 def template_message(name: str, payloads: list[str], language: str = "id") -> dict[str, Any]:
     """An approved template whose quick-reply buttons carry `payloads` (they come back as button presses)."""
     components = [

@@ -38,7 +38,7 @@ class DeliveryLog(Protocol):
 
     async def claim(self, claims: list[Claim]) -> set[tuple[int, str]]: ...
 
-    async def mark(self, results: Iterable[tuple[int, str, str]]) -> None: ...
+    async def mark(self, results: Iterable[tuple[int, str, str]], channel: str | None = None) -> None: ...
 
     async def unfinished(self, channel: str) -> list[tuple[int, str, datetime]]: ...
 
@@ -100,7 +100,9 @@ class ReminderDispatcher:
             status = await self._send(due_again(reminder, user, occurrence, due_utc))
             results.append((reminder_id, occurrence, status))
             report.count(status)
-        await self.store.mark(results)
+        await self.store.mark(results, self.channel)
+        if report.sent or report.failed:
+            log.info("recovered unfinished reminders: %d sent, %d given up", report.sent, report.failed)
         return report
 
     async def tick(self) -> DispatchReport:
@@ -119,7 +121,8 @@ class ReminderDispatcher:
                 try:
                     outcomes = await asyncio.gather(*(self._send(d) for d in batch))
                     await self.store.mark(
-                        (d.reminder.id, d.occurrence, status) for d, status in zip(batch, outcomes, strict=True)
+                        ((d.reminder.id, d.occurrence, status) for d, status in zip(batch, outcomes, strict=True)),
+                        self.channel,
                     )
                 except BaseException:
                     following.cancel()

@@ -164,4 +164,50 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    # 9: running Kawan. When each user was last active and whether they want announcements; counts per day
+    # (active users, questions by outcome, answers per entry, reminder deliveries by outcome) so the admin
+    # views never scan raw rows and keep no question text; broadcasts with one row per recipient, so a
+    # broadcast resumes after a restart; indexes for the retention sweep.
+    """
+    ALTER TABLE users ADD COLUMN last_active TEXT;
+    ALTER TABLE users ADD COLUMN announcements INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX users_created ON users (created_at);
+    CREATE INDEX users_last_active ON users (last_active);
+    CREATE TABLE daily_active (
+        day TEXT NOT NULL, channel TEXT NOT NULL, users INTEGER NOT NULL, PRIMARY KEY (day, channel)
+    );
+    CREATE TABLE daily_questions (
+        day TEXT NOT NULL, channel TEXT NOT NULL, outcome TEXT NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (day, channel, outcome)
+    );
+    CREATE TABLE daily_answers (
+        day TEXT NOT NULL, entry_id TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, entry_id)
+    );
+    CREATE TABLE daily_deliveries (
+        day TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (day, channel, status)
+    );
+    CREATE INDEX unanswered_created ON unanswered (created_at);
+    CREATE INDEX feedback_created ON feedback (created_at);
+    CREATE INDEX feedback_entry ON feedback (entry_id, helpful);
+    CREATE INDEX deliveries_updated ON deliveries (updated_at);
+    CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        total INTEGER NOT NULL
+    );
+    CREATE TABLE broadcast_recipients (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unreachable', 'window_closed', 'skipped')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (broadcast_id, user_id)
+    );
+    CREATE INDEX broadcast_waiting ON broadcast_recipients (channel, status) WHERE status IN ('pending', 'sending');
+    CREATE INDEX broadcast_updated ON broadcast_recipients (updated_at);
+    """,
 )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot.messages import DeliveryRef
 from bot.reminders.model import Claim, DueReminder, Reminder
 from bot.reminders.schedule import from_utc_text, next_occurrence, to_utc_text
 from bot.storage.connection import Connection, utc_now_iso
+from bot.storage.usage import report_day
 from bot.storage.users import user_from_row
 from bot.users import StoredUser
 
@@ -157,14 +159,26 @@ class ReminderRepo:
         to_send = {(c.due.reminder.id, c.due.occurrence) for c in claims if c.status == "sending"}
         return claimed & to_send
 
-    async def mark(self, results: Iterable[tuple[int, str, str]]) -> None:
-        """Final status of claimed occurrences: (reminder_id, occurrence, 'sent' | 'failed')."""
-        stamp = utc_now_iso()
+    async def mark(self, results: Iterable[tuple[int, str, str]], channel: str | None = None) -> None:
+        """Final status of claimed occurrences: (reminder_id, occurrence, 'sent' | 'failed' | ...).
+
+        With `channel`, the day's delivery counts (what the admin views chart) grow in the same transaction.
+        """
+        results = list(results)
+        now = datetime.now(UTC)
+        stamp = now.isoformat(timespec="seconds")
         async with self.db.transaction() as tx:
             await tx.executemany(
                 "UPDATE deliveries SET status = ?, updated_at = ? WHERE reminder_id = ? AND occurrence = ?",
                 [(status, stamp, rid, occ) for rid, occ, status in results],
             )
+            if channel is not None:
+                day = report_day(now).isoformat()
+                await tx.executemany(
+                    "INSERT INTO daily_deliveries (day, channel, status, count) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (day, channel, status) DO UPDATE SET count = count + excluded.count",
+                    [(day, channel, status, n) for status, n in Counter(s for _r, _o, s in results).items()],
+                )
 
     async def unfinished(self, channel: str) -> list[tuple[int, str, datetime]]:
         """Occurrences claimed but never marked for one channel: the process stopped mid-send."""

@@ -38,6 +38,14 @@ class UserRepo:
         assert user is not None
         return user, new > 0
 
+    async def set_announcements(self, user_id: int, wanted: bool) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE users SET announcements = ? WHERE id = ?", (int(wanted), user_id))
+
+    async def wants_announcements(self, user_id: int) -> bool:
+        row = await self.db.fetch_one("SELECT announcements FROM users WHERE id = ?", (user_id,))
+        return bool(row[0]) if row else False
+
     async def set_notice(self, user_id: int, notice: str | None) -> None:
         """Something to tell the user the next time they write (None: told)."""
         async with self.db.transaction() as tx:

@@ -1,0 +1,1 @@
+"""Announcements admins send to everyone (`/siaran`): delivered from the database, like reminders."""

@@ -1,0 +1,118 @@
+"""Read-only figures for the people who run Kawan: `/admin` in chat and the web dashboard.
+
+Everything comes from counts per day and indexed ranges, never a scan of raw messages, and nothing
+here returns a user id: counts, entry ids and the texts of questions Kawan could not answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from bot.storage.connection import Connection
+from bot.storage.usage import report_day
+
+OUTCOMES = ("answer", "suggest", "decline")
+
+
+@dataclass(frozen=True)
+class Overview:
+    days: int
+    new_users: dict[str, int]  # channel -> users who started in the period
+    active_users: dict[str, int]  # channel -> users who wrote in the period
+    subscribers: dict[str, int]  # reminder kind -> users with it on (now)
+    questions: dict[str, int]  # outcome -> typed questions in the period
+    top_entries: list[tuple[str, int]]  # entry id, answers shown
+    disliked: list[tuple[str, int, int]]  # entry id, 👎, 👍 (most 👎 first)
+    gaps: list[tuple[str, int]]  # a question Kawan could not answer (one wording of it), how often
+
+    @property
+    def asked(self) -> int:
+        return sum(self.questions.values())
+
+
+async def overview(db: Connection, now: datetime, days: int, limit: int = 5) -> Overview:
+    since_day = (report_day(now) - timedelta(days=days - 1)).isoformat()
+    since = (now - timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
+    new = await db.fetch_all("SELECT channel, COUNT(*) FROM users WHERE created_at >= ? GROUP BY channel", (since,))
+    active = await db.fetch_all(
+        "SELECT channel, COUNT(*) FROM users WHERE last_active >= ? GROUP BY channel", (since_day,)
+    )
+    subscribers = await db.fetch_all("SELECT kind, COUNT(*) FROM reminders WHERE enabled = 1 GROUP BY kind")
+    questions = await db.fetch_all(
+        "SELECT outcome, SUM(count) FROM daily_questions WHERE day >= ? GROUP BY outcome", (since_day,)
+    )
+    top = await db.fetch_all(
+        "SELECT entry_id, SUM(count) AS n FROM daily_answers WHERE day >= ? GROUP BY entry_id"
+        " ORDER BY n DESC, entry_id LIMIT ?",
+        (since_day, limit),
+    )
+    disliked = await db.fetch_all(
+        "SELECT entry_id, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback WHERE created_at >= ?"
+        " GROUP BY entry_id HAVING down > 0 ORDER BY down DESC, up, entry_id LIMIT ?",
+        (since, limit),
+    )
+    return Overview(
+        days=days,
+        new_users={str(r[0]): int(r[1]) for r in new},
+        active_users={str(r[0]): int(r[1]) for r in active},
+        subscribers={str(r[0]): int(r[1]) for r in subscribers},
+        questions={str(r[0]): int(r[1]) for r in questions if str(r[0]) in OUTCOMES},
+        top_entries=[(str(r[0]), int(r[1])) for r in top],
+        disliked=[(str(r[0]), int(r[1]), int(r[2])) for r in disliked],
+        gaps=await gaps(db, since, limit),
+    )
+
+
+async def gaps(db: Connection, since: str, limit: int) -> list[tuple[str, int]]:
+    """The most frequent unanswered questions since `since` (UTC ISO), one wording of each."""
+    rows = await db.fetch_all(
+        "SELECT MAX(question), COUNT(*) AS n FROM unanswered WHERE created_at >= ? GROUP BY normalized"
+        " ORDER BY n DESC, MAX(created_at) DESC LIMIT ?",
+        (since, limit),
+    )
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
+@dataclass(frozen=True)
+class Series:
+    """Values per day over a period, one list per name (questions by outcome, deliveries by status...)."""
+
+    days: list[date]
+    values: dict[str, list[int]]
+
+
+async def daily(db: Connection, table: str, key: str, value: str, now: datetime, days: int) -> Series:
+    """Sum `value` per day and `key` from one of the daily count tables, zero-filled, oldest day first."""
+    assert table in ("daily_questions", "daily_active", "daily_deliveries"), table
+    first = report_day(now) - timedelta(days=days - 1)
+    rows = await db.fetch_all(
+        f"SELECT day, {key}, SUM({value}) FROM {table} WHERE day >= ? GROUP BY day, {key}",
+        (first.isoformat(),),
+    )
+    all_days = [first + timedelta(days=n) for n in range(days)]
+    index = {d.isoformat(): n for n, d in enumerate(all_days)}
+    values: dict[str, list[int]] = {}
+    for day, name, total in rows:
+        values.setdefault(str(name), [0] * days)[index[str(day)]] = int(total)
+    return Series(all_days, values)
+
+
+async def feedback_by_entry(db: Connection, since: str) -> list[tuple[str, int, int]]:
+    """Every entry with 👎 since `since`: (entry id, 👎, 👍), most 👎 first."""
+    rows = await db.fetch_all(
+        "SELECT entry_id, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback WHERE created_at >= ?"
+        " GROUP BY entry_id HAVING down > 0 ORDER BY down DESC, up, entry_id",
+        (since,),
+    )
+    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+async def unanswered_texts(db: Connection, since: str, limit: int = 300) -> list[tuple[str, str, int]]:
+    """The most frequent unanswered questions since `since`: (normalised form, a wording, count)."""
+    rows = await db.fetch_all(
+        "SELECT normalized, MAX(question), COUNT(*) AS n FROM unanswered WHERE created_at >= ?"
+        " GROUP BY normalized ORDER BY n DESC LIMIT ?",
+        (since, limit),
+    )
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
