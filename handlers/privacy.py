@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import tempfile
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot import user_files
 from bot.messages import Button, Reply
 from bot.storage.personal_data import personal_data
 from handlers.common import menu_button
 from handlers.context import Turn
-
-KEEP_SECONDS = 24 * 3600  # a copy is sent right after it is written; a day later it is only a risk on disk
 
 # How each stored table is named in the copy people read (Indonesian, plain words).
 SECTIONS = {
@@ -109,17 +106,11 @@ def _summary(turn: Turn, found: dict[str, list[dict[str, Any]]]) -> str:
 
 
 def export_file(cache_dir: Path | None, user_id: int, day: date) -> Path:
-    """Where a user's copy is written: the cache folder, removed after a day like the charts."""
-    folder = (cache_dir if cache_dir is not None else Path(tempfile.gettempdir()) / "kawan") / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.glob("kawan-dataku-*.json"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            continue
-    return folder / f"kawan-dataku-{user_id}-{day.isoformat()}.json"
+    """Where a user's copy is written (old copies and charts are swept on the way)."""
+    user_files.sweep(cache_dir)
+    exports = user_files.folder(cache_dir, "exports")
+    exports.mkdir(parents=True, exist_ok=True)
+    return exports / f"kawan-dataku-{user_id}-{day.isoformat()}.json"
 
 
 async def announcements(turn: Turn, wanted: bool) -> list[Reply]:

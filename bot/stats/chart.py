@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
-import time
 from datetime import date
 from pathlib import Path
+
+from bot import user_files
 
 PLATFORM_COLOURS = {"shutterstock": "#e8384f", "adobestock": "#2d6ccb", "freepik": "#1bb57a", "other": "#9a9a9a"}
 
@@ -42,21 +42,7 @@ def render_chart(
     return path
 
 
-KEEP_SECONDS = 24 * 3600  # a chart is sent right after it is drawn; a day later it is only clutter
-
-
 def chart_file(cache_dir: Path | None, user_id: int, day: date) -> Path:
-    """Where a user's chart for `day` is drawn: the cache folder, never beside the database.
-
-    Charts older than a day are removed on the way, so the folder stays small.
-    """
-    folder = (cache_dir if cache_dir is not None else Path(tempfile.gettempdir()) / "kawan") / "charts"
-    if folder.is_dir():
-        cutoff = time.time() - KEEP_SECONDS
-        for old in folder.glob("statistik-*.png"):
-            try:
-                if old.stat().st_mtime < cutoff:
-                    old.unlink()
-            except OSError:
-                continue  # another process removed it first
-    return folder / f"statistik-{user_id}-{day.isoformat()}.png"
+    """Where a user's chart for `day` is drawn (old charts and copies are swept on the way)."""
+    user_files.sweep(cache_dir)
+    return user_files.folder(cache_dir, "charts") / f"statistik-{user_id}-{day.isoformat()}.png"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -10,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bot import user_files
 from bot.announcements.dispatcher import AnnouncementDispatcher
+from bot.app import Kawan
+from bot.faq.engine import FaqEngine
 from bot.messages import Delivery, Reply
 from bot.reminders.model import UPLOAD
+from bot.reminders.runner import Job, ReminderRunner
 from bot.services import Services
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.personal_data import NOT_PERSONAL, PERSONAL_TABLES
@@ -96,6 +102,11 @@ async def test_after_hapusdata_dataku_shows_nothing_is_left(chat: ChatDriver) ->
     await chat.say("/pengingat upload 19:00")
     await chat.say("/upload 3")
     await chat.say("resep rendang padang")
+    [first_copy] = await chat.say("/dataku")
+    assert first_copy.document is not None and first_copy.document.exists()
+    await chat.say("/hapusdata")
+    await chat.press("del:yes")
+    assert not first_copy.document.exists()  # the copy on disk goes with the rest
     await chat.say("/hapusdata")
     await chat.press("del:yes")
     *_welcome, reply = await chat.say("/dataku")  # this message starts a new, empty account
@@ -103,6 +114,21 @@ async def test_after_hapusdata_dataku_shows_nothing_is_left(chat: ChatDriver) ->
     assert len(copy["akun"]) == 1
     assert all(rows == [] for name, rows in copy.items() if name not in ("akun", "dibuat", "keterangan")), copy
     assert "tidak ada selain akunmu" in reply.text
+
+
+def test_user_files_go_after_a_day_or_with_their_user_and_only_theirs(tmp_path: Path) -> None:
+    charts, exports = user_files.folder(tmp_path, "charts"), user_files.folder(tmp_path, "exports")
+    for where in (charts, exports):
+        where.mkdir(parents=True)
+    mine = [charts / "statistik-1-2026-12-01.png", exports / "kawan-dataku-1-2026-12-01.json"]
+    theirs = [charts / "statistik-12-2026-12-01.png", exports / "kawan-dataku-12-2026-11-29.json"]
+    for path in mine + theirs:
+        path.write_text("x")
+    assert user_files.remove_for(tmp_path, 1) == 2
+    assert not any(p.exists() for p in mine) and all(p.exists() for p in theirs)
+    old = theirs[1]
+    os.utime(old, (old.stat().st_mtime - 2 * 24 * 3600,) * 2)
+    assert user_files.sweep(tmp_path) == 1 and not old.exists() and theirs[0].exists()
 
 
 def test_every_table_is_either_in_the_copy_or_holds_no_person() -> None:
@@ -148,6 +174,47 @@ async def test_retention_unlinks_old_questions_and_removes_old_records(services:
     assert len(await db.fetch_all("SELECT * FROM deliveries")) == 1
     again = await apply_retention(db, NOW, timedelta(days=30), timedelta(days=365))
     assert (again.unlinked, again.deliveries, again.feedback) == (0, 0, 0)
+
+
+async def test_the_scheduler_sweeps_daily_with_the_configured_periods(
+    services: Services, engine: FaqEngine, clock: list[datetime]
+) -> None:
+    services.settings = replace(services.settings, retention_days=14, records_days=90)
+    user = await services.users.ensure("telegram", "8", "Asia/Jakarta")
+    await services.db.write(
+        "INSERT INTO unanswered (user_id, question, normalized, outcome, created_at)"
+        " VALUES (?, 'q', 'q', 'decline', ?)",
+        (user.id, NOW.isoformat(timespec="seconds")),
+    )
+    kawan = await Kawan.open(services.settings, engine, [], services=services)
+    [retention] = [job for job in kawan._jobs() if job.name == "retention"]
+    assert retention.seconds == 24 * 3600 and retention.first_after == 60
+    clock[0] = NOW + timedelta(days=13)  # the sweep runs on day 13: the question still names its user
+    await retention.run()
+    assert (await services.db.fetch_one("SELECT user_id FROM unanswered"))[0] == user.id
+    clock[0] = NOW + timedelta(days=15)  # and on day 15 it no longer does
+    await retention.run()
+    assert (await services.db.fetch_one("SELECT user_id FROM unanswered"))[0] is None
+
+
+async def test_a_job_runs_on_its_own_timer_and_a_failure_does_not_stop_it() -> None:
+    runs: list[int] = []
+
+    async def flaky() -> None:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            raise RuntimeError("the first run fails")
+
+    runner = ReminderRunner([], interval=3600, jobs=(Job("flaky", 0.05, flaky, first_after=0.01),))
+    await runner.start()
+    try:
+        for _ in range(100):
+            if len(runs) >= 3:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await runner.stop()
+    assert len(runs) >= 3
 
 
 # --- /admin -----------------------------------------------------------------------------------------
