@@ -15,11 +15,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TextIO
 
+from bot import user_files
 from bot.announcements.dispatcher import AnnouncementDispatcher
 from bot.announcements.dispatcher import Deliver as AnnouncementDeliver
 from bot.channels.base import Channel
 from bot.channels.http import WebhookServer
 from bot.config import Settings
+from bot.dashboard.web import Dashboard
 from bot.faq.engine import FaqEngine
 from bot.messages import Delivery, DeliveryRef, Incoming, Reply
 from bot.reminders.dispatcher import Deliver, ReminderDispatcher, due_again
@@ -60,8 +62,11 @@ class Kawan:
         *,
         services: Services | None = None,
         reminders: bool = True,
+        dashboard: bool = False,
     ) -> Kawan:
         kawan = cls(services or await open_services(settings, engine), owns_services=services is None)
+        if dashboard:
+            kawan.attach_dashboard()
         for make in channels:
             channel = make(kawan)
             kawan.channels[channel.name] = channel
@@ -81,6 +86,17 @@ class Kawan:
                     lambda: kawan.services.clock(),
                 )
         return kawan
+
+    def attach_dashboard(self) -> None:
+        """The web dashboard at `/admin` on the shared listener, when `KAWAN_DASHBOARD_TOKEN` is set."""
+        services = self.services
+        token = services.settings.dashboard_token
+        if token is None:
+            return
+        Dashboard(services.db, lambda: services.content, token, lambda: services.clock()).attach(
+            self.webhooks.add_route
+        )
+        log.info("dashboard at /admin on the webhook listener")
 
     # --- what channels call back ---------------------------------------------------------
 
@@ -154,7 +170,8 @@ class Kawan:
                 timedelta(days=settings.retention_days),
                 timedelta(days=settings.records_days),
             )
-            log.info("retention: %s", swept)
+            files = user_files.sweep(settings.cache_dir)  # charts and copies older than a day
+            log.info("retention: %s, %d old user files removed", swept, files)
 
         return (
             Job("usage counts", USAGE_FLUSH_SECONDS, services.usage.flush),

@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, check_db_path, load_settings
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kawan", description="Kawan: FAQ and reminder bot for freelancers.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run every configured channel (Telegram, WhatsApp) with the reminders")
+    sub.add_parser("dashboard", help="only the read-only web dashboard (needs KAWAN_DASHBOARD_TOKEN)")
     sub.add_parser("chat", help="chat with Kawan in the terminal (no token or network needed)")
     ask = sub.add_parser("ask", help="answer one question as the bot would ('-' reads one per line)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
@@ -82,6 +83,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_content_gaps(settings, args.limit))
     if args.command == "run":
         return _run(settings)
+    if args.command == "dashboard":
+        check_db_path(settings.db_path)
+        return asyncio.run(_dashboard(settings))
     engine = build_engine(settings, _training_progress)
     if args.command == "chat":
         return asyncio.run(_chat(settings, engine))
@@ -160,6 +164,48 @@ async def _chat(settings: Settings, engine: FaqEngine) -> int:
     return 0
 
 
+async def _dashboard(settings: Settings) -> int:
+    """The web dashboard on its own listener, until SIGTERM or SIGINT: no channel, no model needed."""
+    import signal
+
+    from bot.channels.http import WebhookServer
+    from bot.dashboard.web import Dashboard
+    from bot.faq.content import load_content
+    from bot.i18n import translator
+    from bot.storage import Database
+
+    t = translator("id")
+    if settings.dashboard_token is None:
+        print(
+            t.gettext("kawan: set KAWAN_DASHBOARD_TOKEN (16 characters or more) to open the dashboard."),
+            file=sys.stderr,
+        )
+        return 2
+    db = await Database.open(settings.db_path)
+    server = WebhookServer(settings.webhook_listen, settings.webhook_port)
+    content = load_content(settings.content_dir)
+    Dashboard(db, lambda: content, settings.dashboard_token, lambda: datetime.now(UTC)).attach(server.add_route)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    await server.start()
+    print(
+        t.gettext(
+            "Dashboard at http://{host}:{port}/admin (Ctrl+C stops it).",
+            host=settings.webhook_listen,
+            port=settings.webhook_port,
+        ),
+        file=sys.stderr,
+    )
+    try:
+        await stopping.wait()
+    finally:
+        await server.stop()
+        await db.close()
+    return 0
+
+
 EXIT_UNREACHABLE = 1
 
 
@@ -186,7 +232,7 @@ def _run(settings: Settings) -> int:
     engine = build_engine(settings, _training_progress)
 
     async def serve() -> None:
-        kawan = await Kawan.open(settings, engine, channels)
+        kawan = await Kawan.open(settings, engine, channels, dashboard=True)
         await kawan.serve()
 
     asyncio.run(serve())

@@ -2,6 +2,9 @@
 
 Everything comes from counts per day and indexed ranges, never a scan of raw messages, and nothing
 here returns a user id: counts, entry ids and the texts of questions Kawan could not answer.
+
+Grouping keys are written `column || ''` where a period is filtered: otherwise SQLite walks the index
+of the grouping column (every row ever stored) instead of the index on the period's time column.
 """
 
 from __future__ import annotations
@@ -31,12 +34,15 @@ class Overview:
         return sum(self.questions.values())
 
 
-async def overview(db: Connection, now: datetime, days: int, limit: int = 5) -> Overview:
+async def overview(db: Connection, now: datetime, days: int, limit: int = 5, gaps_limit: int | None = None) -> Overview:
+    """The figures of the last `days` days; `gaps_limit=0` skips the unanswered questions."""
     since_day = (report_day(now) - timedelta(days=days - 1)).isoformat()
     since = (now - timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
-    new = await db.fetch_all("SELECT channel, COUNT(*) FROM users WHERE created_at >= ? GROUP BY channel", (since,))
+    new = await db.fetch_all(
+        "SELECT channel || '' AS c, COUNT(*) FROM users WHERE created_at >= ? GROUP BY c", (since,)
+    )
     active = await db.fetch_all(
-        "SELECT channel, COUNT(*) FROM users WHERE last_active >= ? GROUP BY channel", (since_day,)
+        "SELECT channel || '' AS c, COUNT(*) FROM users WHERE last_active >= ? GROUP BY c", (since_day,)
     )
     subscribers = await db.fetch_all("SELECT kind, COUNT(*) FROM reminders WHERE enabled = 1 GROUP BY kind")
     questions = await db.fetch_all(
@@ -48,8 +54,8 @@ async def overview(db: Connection, now: datetime, days: int, limit: int = 5) -> 
         (since_day, limit),
     )
     disliked = await db.fetch_all(
-        "SELECT entry_id, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback WHERE created_at >= ?"
-        " GROUP BY entry_id HAVING down > 0 ORDER BY down DESC, up, entry_id LIMIT ?",
+        "SELECT entry_id || '' AS e, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback"
+        " WHERE created_at >= ? GROUP BY e HAVING down > 0 ORDER BY down DESC, up, e LIMIT ?",
         (since, limit),
     )
     return Overview(
@@ -60,14 +66,14 @@ async def overview(db: Connection, now: datetime, days: int, limit: int = 5) -> 
         questions={str(r[0]): int(r[1]) for r in questions if str(r[0]) in OUTCOMES},
         top_entries=[(str(r[0]), int(r[1])) for r in top],
         disliked=[(str(r[0]), int(r[1]), int(r[2])) for r in disliked],
-        gaps=await gaps(db, since, limit),
+        gaps=await gaps(db, since, limit if gaps_limit is None else gaps_limit) if gaps_limit != 0 else [],
     )
 
 
 async def gaps(db: Connection, since: str, limit: int) -> list[tuple[str, int]]:
     """The most frequent unanswered questions since `since` (UTC ISO), one wording of each."""
     rows = await db.fetch_all(
-        "SELECT MAX(question), COUNT(*) AS n FROM unanswered WHERE created_at >= ? GROUP BY normalized"
+        "SELECT MAX(question), COUNT(*) AS n FROM unanswered WHERE created_at >= ? GROUP BY normalized || ''"
         " ORDER BY n DESC, MAX(created_at) DESC LIMIT ?",
         (since, limit),
     )
@@ -101,8 +107,8 @@ async def daily(db: Connection, table: str, key: str, value: str, now: datetime,
 async def feedback_by_entry(db: Connection, since: str) -> list[tuple[str, int, int]]:
     """Every entry with 👎 since `since`: (entry id, 👎, 👍), most 👎 first."""
     rows = await db.fetch_all(
-        "SELECT entry_id, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback WHERE created_at >= ?"
-        " GROUP BY entry_id HAVING down > 0 ORDER BY down DESC, up, entry_id",
+        "SELECT entry_id || '' AS e, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback"
+        " WHERE created_at >= ? GROUP BY e HAVING down > 0 ORDER BY down DESC, up, e",
         (since,),
     )
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
@@ -111,8 +117,8 @@ async def feedback_by_entry(db: Connection, since: str) -> list[tuple[str, int, 
 async def unanswered_texts(db: Connection, since: str, limit: int = 300) -> list[tuple[str, str, int]]:
     """The most frequent unanswered questions since `since`: (normalised form, a wording, count)."""
     rows = await db.fetch_all(
-        "SELECT normalized, MAX(question), COUNT(*) AS n FROM unanswered WHERE created_at >= ?"
-        " GROUP BY normalized ORDER BY n DESC LIMIT ?",
+        "SELECT normalized || '' AS k, MAX(question), COUNT(*) AS n FROM unanswered WHERE created_at >= ?"
+        " GROUP BY k ORDER BY n DESC, k LIMIT ?",
         (since, limit),
     )
     return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
