@@ -14,7 +14,7 @@ from datetime import date
 from html import escape
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 26
+LEFT, RIGHT, TOP, BOTTOM = 56, 8, 12, 30
 
 
 @dataclass(frozen=True)
@@ -109,13 +109,13 @@ def _frame(title: str, top: int, step: int, days: Sequence[date], day_label: Day
     plot_h = HEIGHT - TOP - BOTTOM
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}"'
-        f' xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif">'
+        f' xmlns="http://www.w3.org/2000/svg" font-size="15" font-family="sans-serif">'
     ]
     for value in range(0, top + 1, step):
         y = TOP + plot_h - plot_h * value / top
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{escape(number(value))}</text>'
+            f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end" fill="#555">{escape(number(value))}</text>'
         )
     if days:
         plot_w = WIDTH - LEFT - RIGHT
