@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TextIO
 
@@ -25,7 +25,7 @@ from bot.dashboard.web import Dashboard
 from bot.faq.engine import FaqEngine
 from bot.messages import Delivery, DeliveryRef, Incoming, Reply
 from bot.reminders.dispatcher import Deliver, ReminderDispatcher, due_again
-from bot.reminders.runner import Dispatcher, Job, ReminderRunner
+from bot.reminders.runner import TICK_SECONDS, Dispatcher, Job, ReminderRunner
 from bot.services import Services, open_services
 from bot.storage.retention import apply_retention
 from bot.users import StoredUser
@@ -155,7 +155,7 @@ class Kawan:
             await channel.start()
         if self.webhooks.has_routes:
             await self.webhooks.start()
-        dispatchers: list[Dispatcher] = [*self.dispatchers.values(), *self.announcers.values()]
+        dispatchers: list[Dispatcher] = list(self.dispatchers.values())
         self.runner = ReminderRunner(dispatchers, jobs=self._jobs())
         await self.runner.start()
 
@@ -173,9 +173,16 @@ class Kawan:
             files = user_files.sweep(settings.cache_dir)  # charts and copies older than a day
             log.info("retention: %s, %d old user files removed", swept, files)
 
+        # Each channel's announcements on a timer of their own: a broadcast to everyone takes minutes at
+        # the platform's rate, and reminders keep going meanwhile (the channel's limiter serves both).
+        announcing = tuple(
+            Job(f"announcements ({name})", TICK_SECONDS, _recovered_first(announcer), first_after=0.5)
+            for name, announcer in self.announcers.items()
+        )
         return (
             Job("usage counts", USAGE_FLUSH_SECONDS, services.usage.flush),
             Job("retention", RETENTION_SECONDS, retention, first_after=60),
+            *announcing,
         )
 
     async def stop(self) -> None:
@@ -204,6 +211,20 @@ class Kawan:
         finally:
             log.info("stopping")
             await self.stop()
+
+
+def _recovered_first(announcer: AnnouncementDispatcher) -> Callable[[], Awaitable[object]]:
+    """The announcer's timer job: the first run sends again what a stopped process left mid-send."""
+    recovered = False
+
+    async def run() -> object:
+        nonlocal recovered
+        if not recovered:
+            await announcer.recover()
+            recovered = True
+        return await announcer.tick()
+
+    return run
 
 
 def telegram_channel(kawan: Kawan, **options: object) -> Channel:

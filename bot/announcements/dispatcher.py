@@ -1,9 +1,9 @@
 """Delivering an announcement to every recipient once, within the channel's limits, resumable after a crash.
 
-Each tick claims a batch of pending recipients (one short transaction), sends to them outside it through
-the channel (whose own limiter and pacing apply), and marks each result; the next batch is claimed while
-the current one is sent. At start, recipients a killed process left `sending` are sent again: they are the
-only ones who can get an announcement twice.
+Each tick claims batches of pending recipients (one short transaction each), sends to them outside it
+through the channel (whose own limiter and pacing apply) and records the results every few sends. At
+start, recipients a killed process left `sending` are sent again: they are the only ones who can get an
+announcement twice. Announcements run on a timer of their own, so a long one never holds up reminders.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -46,6 +46,14 @@ class AnnouncementLog(Protocol):
 
 
 class AnnouncementDispatcher:
+    """Sends one channel's pending announcement recipients as a steady stream.
+
+    Up to `concurrency` sends are in flight at once; when one finishes the next starts, and the next
+    batch is claimed while the last of the current one is still being sent, so the channel's limiter,
+    not batch boundaries, sets the pace. Results are recorded every `mark_every` sends, so after a kill
+    only recipients sent since the last record (or still being sent) can get the announcement twice.
+    """
+
     def __init__(
         self,
         store: AnnouncementLog,
@@ -56,6 +64,7 @@ class AnnouncementDispatcher:
         *,
         batch: int = 500,
         concurrency: int = 64,
+        mark_every: int = 50,
     ) -> None:
         self.store = store
         self.channel = channel
@@ -63,45 +72,76 @@ class AnnouncementDispatcher:
         self._compose = compose
         self._clock = clock
         self._batch = batch
-        self._limit = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._mark_every = mark_every
         self._lock = asyncio.Lock()
 
     async def recover(self) -> Counter[str]:
         """Send again to recipients a stopped process left mid-send (they may already have it)."""
         async with self._lock:
-            again = await self.store.in_flight(self.channel)
-            counts = await self._send_batch(again)
+            again = list(await self.store.in_flight(self.channel))
+            counts = await self._stream(_once(again)) if again else Counter()
         if again:
             log.info("announcements: %d left mid-send by a stopped run were sent again", len(again))
         return counts
 
     async def tick(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
         async with self._lock:
-            batch = await self.store.claim(self.channel, self._batch, self._clock())
-            while batch:
-                following = asyncio.create_task(self.store.claim(self.channel, self._batch, self._clock()))
-                try:
-                    counts += await self._send_batch(batch)
-                except BaseException:
-                    following.cancel()
-                    raise
-                batch = await following
+            counts = await self._stream(self._claimed())
         if counts:
             log.info("announcements: %s", ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
         return counts
 
-    async def _send_batch(self, batch: Sequence[Recipient]) -> Counter[str]:
-        outcomes = await asyncio.gather(*(self._send(r) for r in batch))
-        await self.store.mark(
-            ((r.broadcast_id, r.user.id, status) for r, status in zip(batch, outcomes, strict=True)), self._clock()
-        )
-        return Counter(outcomes)
+    async def _claimed(self) -> AsyncIterator[Sequence[Recipient]]:
+        while batch := await self.store.claim(self.channel, self._batch, self._clock()):
+            yield batch
+
+    async def _stream(self, batches: AsyncIterator[Sequence[Recipient]]) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        slots = asyncio.Semaphore(self._concurrency)
+        done: list[tuple[int, int, str]] = []
+        sending: set[asyncio.Task[None]] = set()
+        marking = asyncio.Lock()
+
+        async def record(results: list[tuple[int, int, str]]) -> None:
+            async with marking:
+                await self.store.mark(results, self._clock())
+
+        async def send(recipient: Recipient) -> None:
+            try:
+                status = await self._send(recipient)
+                counts[status] += 1
+                done.append((recipient.broadcast_id, recipient.user.id, status))
+                if len(done) >= self._mark_every:
+                    results = done[:]
+                    done.clear()
+                    await record(results)
+            finally:
+                slots.release()
+
+        try:
+            async for batch in batches:
+                for recipient in batch:
+                    await slots.acquire()
+                    task = asyncio.create_task(send(recipient))
+                    sending.add(task)
+                    task.add_done_callback(sending.discard)
+            await asyncio.gather(*sending)
+        except BaseException:
+            for task in sending:
+                task.cancel()
+            raise
+        if done:
+            await record(done)
+        return counts
 
     async def _send(self, recipient: Recipient) -> str:
-        async with self._limit:
-            try:
-                return str(await self._deliver(recipient.user, [self._compose(recipient.user, recipient.text)]))
-            except Exception:
-                log.exception("announcement %d could not be sent to user %d", recipient.broadcast_id, recipient.user.id)
-                return "failed"
+        try:
+            return str(await self._deliver(recipient.user, [self._compose(recipient.user, recipient.text)]))
+        except Exception:
+            log.exception("announcement %d could not be sent to user %d", recipient.broadcast_id, recipient.user.id)
+            return "failed"
+
+
+async def _once(batch: Sequence[Recipient]) -> AsyncIterator[Sequence[Recipient]]:
+    yield batch

@@ -15,6 +15,7 @@ import pytest
 from bot import user_files
 from bot.announcements.dispatcher import AnnouncementDispatcher
 from bot.app import Kawan
+from bot.config import TelegramSettings
 from bot.faq.engine import FaqEngine
 from bot.messages import Delivery, Reply
 from bot.reminders.model import UPLOAD
@@ -344,3 +345,60 @@ async def test_a_copy_file_is_written_in_the_cache_folder(chat: ChatDriver, serv
     [reply] = await chat.say("/dataku")
     assert reply.document is not None
     assert services.settings.cache_dir is not None and reply.document.parent == services.settings.cache_dir / "exports"
+
+
+async def test_announcements_stream_and_are_recorded_every_few_sends() -> None:
+    """A kill loses the record of at most `mark_every` sent plus those in flight: nobody else gets it twice."""
+    from dataclasses import dataclass as _dataclass
+
+    @_dataclass(frozen=True)
+    class Person:
+        broadcast_id: int
+        user: StoredUser
+        text: str
+
+    people = [
+        Person(1, StoredUser(n, "telegram", str(n), "id", "Asia/Jakarta", NOW.isoformat(), True), "hai")
+        for n in range(230)
+    ]
+
+    class Log:
+        def __init__(self) -> None:
+            self.waiting = list(people)
+            self.marks: list[int] = []
+            self.in_flight_at_mark: list[int] = []
+
+        async def claim(self, channel: str, limit: int, now: datetime) -> list[Person]:
+            batch, self.waiting = self.waiting[:limit], self.waiting[limit:]
+            return batch
+
+        async def in_flight(self, channel: str) -> list[Person]:
+            return []
+
+        async def mark(self, results: object, now: datetime) -> None:
+            self.marks.append(len(list(results)))  # type: ignore[call-overload]
+
+    sent: list[int] = []
+
+    async def deliver(user: StoredUser, replies: list[Reply]) -> Delivery:
+        await asyncio.sleep(0.001 * (user.id % 3))
+        sent.append(user.id)
+        return Delivery.SENT
+
+    store = Log()
+    dispatcher = AnnouncementDispatcher(
+        store, "telegram", deliver, compose_announcement, lambda: NOW, batch=100, concurrency=8, mark_every=20
+    )
+    counts = await dispatcher.tick()
+    assert counts["sent"] == 230 and sorted(sent) == list(range(230))
+    assert sum(store.marks) == 230 and max(store.marks) <= 20 + 8  # recorded as they go, never a whole batch
+
+
+async def test_announcements_have_a_timer_of_their_own(services: Services, engine: FaqEngine) -> None:
+    from bot.app import telegram_channel
+
+    telegram = replace(services.settings, telegram=TelegramSettings("123:abc", "http://127.0.0.1:9/bot"))
+    services.settings = telegram
+    kawan = await Kawan.open(telegram, engine, [telegram_channel], services=services)
+    names = [job.name for job in kawan._jobs()]
+    assert "announcements (telegram)" in names  # not in the reminders' tick: a broadcast never holds them up
