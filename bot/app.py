@@ -77,6 +77,7 @@ class Kawan:
                     kawan._deliverer(channel),
                     compose_reminder,
                     lambda: kawan.services.clock(),
+                    takeover_after=kawan.takeover_after,
                 )
                 kawan.announcers[channel.name] = AnnouncementDispatcher(
                     kawan.services.broadcasts,
@@ -84,8 +85,19 @@ class Kawan:
                     kawan._announcer(channel),
                     compose_announcement,
                     lambda: kawan.services.clock(),
+                    takeover_after=kawan.takeover_after,
                 )
         return kawan
+
+    @property
+    def takeover_after(self) -> timedelta | None:
+        """On PostgreSQL several workers may share the work: a claim this old was left by a dead one.
+
+        On SQLite this is the only process, so what is left `sending` at start is taken over at once.
+        """
+        if self.services.db.kind != "postgresql":
+            return None
+        return timedelta(seconds=self.services.settings.claim_takeover)
 
     def attach_dashboard(self) -> None:
         """The web dashboard at `/admin` on the shared listener, when `KAWAN_DASHBOARD_TOKEN` is set."""
@@ -252,7 +264,7 @@ def whatsapp_channel(kawan: Kawan, **options: object) -> Channel:
     async def bounced(ref: DeliveryRef) -> None:
         await kawan.bounced(CHANNEL, ref)
 
-    return WhatsAppChannel(
+    channel = WhatsAppChannel(
         settings.whatsapp,
         kawan.handle,
         kawan.unreachable,
@@ -262,6 +274,8 @@ def whatsapp_channel(kawan: Kawan, **options: object) -> Channel:
         clock=lambda: kawan.services.clock(),
         **options,  # type: ignore[arg-type]
     )
+    channel.takeover_after = kawan.takeover_after
+    return channel
 
 
 def terminal_channel(stdin: TextIO, stdout: TextIO) -> ChannelFactory:

@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     gaps = content_sub.add_parser("gaps", help="most frequent questions the bot could not answer")
     gaps.add_argument("--limit", type=int, default=20)
+    db = sub.add_parser("db", help="the database")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    to_pg = db_sub.add_parser("migrate", help="copy the SQLite database (KAWAN_DB) into an empty PostgreSQL one")
+    to_pg.add_argument("--to", required=True, metavar="postgresql://…", help="the empty target database")
     ev = sub.add_parser("eval", help="score the FAQ engine on labelled questions")
     ev.add_argument("file", type=Path, help="TSV: expected_id<TAB>question ('-' for out of scope)")
     ev.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
@@ -77,14 +81,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.command == "content" and args.content_command == "check":
         return _content_check(settings, args.stale)
-    if args.command in ("run", "chat") or (args.command == "content" and args.content_command == "gaps"):
+    if settings.db_url is None and (
+        args.command in ("run", "chat") or (args.command == "content" and args.content_command == "gaps")
+    ):
         check_db_path(settings.db_path)
     if args.command == "content" and args.content_command == "gaps":
         return asyncio.run(_content_gaps(settings, args.limit))
     if args.command == "run":
         return _run(settings)
+    if args.command == "db":
+        return asyncio.run(_db_migrate(settings, args.to))
     if args.command == "dashboard":
-        check_db_path(settings.db_path)
+        if settings.db_url is None:
+            check_db_path(settings.db_path)
         return asyncio.run(_dashboard(settings))
     engine = build_engine(settings, _training_progress)
     if args.command == "chat":
@@ -136,10 +145,10 @@ def _content_check(settings: Settings, list_stale: bool) -> int:
 
 
 async def _content_gaps(settings: Settings, limit: int) -> int:
-    from bot.storage import Database
+    from bot.storage import open_database
     from bot.storage.faq_log import FaqLog
 
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.db_path, settings.db_url)
     try:
         gaps = await FaqLog(db).top_gaps(limit)
     finally:
@@ -164,6 +173,31 @@ async def _chat(settings: Settings, engine: FaqEngine) -> int:
     return 0
 
 
+async def _db_migrate(settings: Settings, url: str) -> int:
+    """Copy the SQLite database into an empty PostgreSQL one and verify every table's count."""
+    from bot.db_url import is_postgres_url, redacted, valid_postgres_url
+    from bot.storage.copy import CopyError, copy_to_postgres
+
+    if not (is_postgres_url(url) and valid_postgres_url(url)):
+        print("kawan db migrate: --to must be a URL like postgresql://user:password@host:5432/kawan", file=sys.stderr)
+        return 2
+    if settings.db_url is not None or not settings.db_path.is_file():
+        print(
+            f"kawan db migrate: KAWAN_DB must name an existing SQLite file (now: {settings.db_path})", file=sys.stderr
+        )
+        return 2
+    check_db_path(settings.db_path)
+    try:
+        copied = await copy_to_postgres(
+            settings.db_path, url, lambda table, rows: print(f"  {table}: {rows:,} rows", file=sys.stderr)
+        )
+    except CopyError as exc:
+        print(f"kawan db migrate: {exc}; nothing was copied", file=sys.stderr)
+        return 1
+    print(f"copied {copied.rows:,} rows in {len(copied.tables)} tables to {redacted(url)}; every count verified")
+    return 0
+
+
 async def _dashboard(settings: Settings) -> int:
     """The web dashboard on its own listener, until SIGTERM or SIGINT: no channel, no model needed."""
     import signal
@@ -172,7 +206,7 @@ async def _dashboard(settings: Settings) -> int:
     from bot.dashboard.web import Dashboard
     from bot.faq.content import load_content
     from bot.i18n import translator
-    from bot.storage import Database
+    from bot.storage import open_database
 
     t = translator("id")
     if settings.dashboard_token is None:
@@ -181,7 +215,7 @@ async def _dashboard(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.db_path, settings.db_url)
     server = WebhookServer(settings.webhook_listen, settings.webhook_port)
     content = load_content(settings.content_dir)
     Dashboard(db, lambda: content, settings.dashboard_token, lambda: datetime.now(UTC)).attach(server.add_route)

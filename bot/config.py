@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot import PROJECT_ROOT
+from bot.db_url import is_postgres_url, password_of, valid_postgres_url
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # The Graph API version Kawan is written and tested against (v26.0 came out on 29 July 2026); Meta keeps a
@@ -66,6 +67,7 @@ class Settings:
     telegram: TelegramSettings | None = None
     whatsapp: WhatsAppSettings | None = None
     db_path: Path = Path("kawan.db")
+    db_url: str | None = field(default=None, repr=False)  # KAWAN_DB=postgresql://…: PostgreSQL instead of db_path
     content_dir: Path = PROJECT_ROOT / "content"
     default_tz: str = "Asia/Jakarta"
     admins: frozenset[tuple[str, str]] = frozenset()  # (channel, chat id) pairs
@@ -74,6 +76,7 @@ class Settings:
     webhook_port: int = 8443
     cache_dir: Path | None = None  # where the trained FAQ model is kept; None: build it in memory each start
     startup_timeout: int = 60  # seconds `kawan run` keeps trying to reach the chat platform before giving up
+    claim_takeover: int = 300  # PostgreSQL: seconds after which a dead worker's unsent claims are taken over
     retention_days: int = 30  # unanswered questions lose their link to the user after this many days
     records_days: int = 365  # delivery and 👍/👎 records are removed after this many days
     dashboard_token: str | None = field(default=None, repr=False)  # opens the web dashboard; None: no dashboard
@@ -105,6 +108,8 @@ class Settings:
         if self.whatsapp:
             found += [self.whatsapp.token, self.whatsapp.app_secret, self.whatsapp.verify_token]
         found.append(self.dashboard_token or "")
+        if self.db_url:
+            found.append(password_of(self.db_url) or "")
         return [value for value in found if value]
 
 
@@ -151,6 +156,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     port_raw = get("KAWAN_WEBHOOK_PORT") or "8443"
     if not port_raw.isdigit() or not 1 <= int(port_raw) <= 65535:
         raise ConfigError("KAWAN_WEBHOOK_PORT", "must be a port number from 1 to 65535")
+    takeover_raw = get("KAWAN_CLAIM_TAKEOVER_SECONDS") or "300"
+    if not takeover_raw.isdigit() or not 10 <= int(takeover_raw) <= 86400:
+        raise ConfigError("KAWAN_CLAIM_TAKEOVER_SECONDS", "must be a number of seconds from 10 to 86400")
     timeout_raw = get("KAWAN_STARTUP_TIMEOUT") or "60"
     if not timeout_raw.isdigit() or not 1 <= int(timeout_raw) <= 3600:
         raise ConfigError("KAWAN_STARTUP_TIMEOUT", "must be a number of seconds from 1 to 3600")
@@ -161,6 +169,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     cache_dir = Path(get("KAWAN_CACHE_DIR") or default_cache_dir(merged)).expanduser()
     retention_days, records_days = _retention(get("KAWAN_RETENTION_DAYS"))
     dashboard_token = get("KAWAN_DASHBOARD_TOKEN")
+    db_raw = get("KAWAN_DB") or "kawan.db"
+    if is_postgres_url(db_raw) and not valid_postgres_url(db_raw):
+        raise ConfigError("KAWAN_DB", "give a URL like postgresql://user:password@host:5432/kawan")
     if dashboard_token is not None and len(dashboard_token) < 16:
         raise ConfigError("KAWAN_DASHBOARD_TOKEN", "use at least 16 characters (a long random string)")
 
@@ -170,7 +181,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     return Settings(
         telegram=telegram,
         whatsapp=_whatsapp_settings(get),
-        db_path=Path(get("KAWAN_DB") or "kawan.db"),
+        db_path=Path(db_raw if not is_postgres_url(db_raw) else "kawan.db"),
+        db_url=db_raw if is_postgres_url(db_raw) else None,
         content_dir=content_dir,
         default_tz=default_tz,
         admins=admins,
@@ -179,6 +191,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         webhook_port=int(port_raw),
         cache_dir=cache_dir,
         startup_timeout=int(timeout_raw),
+        claim_takeover=int(takeover_raw),
         retention_days=retention_days,
         records_days=records_days,
         dashboard_token=dashboard_token,

@@ -11,7 +11,7 @@ from bot.faq.cache import Progress, load_or_build
 from bot.faq.content import Content, ContentError, load_content
 from bot.faq.engine import FaqEngine
 from bot.stats.levels import LevelTables, load_levels
-from bot.storage import Database
+from bot.storage import Store, open_database
 from bot.storage.broadcasts import BroadcastRepo
 from bot.storage.faq_log import FaqLog
 from bot.storage.flow_state import FlowStateRepo
@@ -32,7 +32,7 @@ class Services:
     settings: Settings
     content: Content
     engine: FaqEngine
-    db: Database
+    db: Store
     levels: LevelTables  # Shutterstock's level tables, validated and loaded once
     clock: Callable[[], datetime] = field(default=utc_now)
 
@@ -64,5 +64,5 @@ async def open_services(settings: Settings, engine: FaqEngine | None = None) -> 
         levels = load_levels(settings.content_dir)
     except ValueError as exc:
         raise ContentError([str(exc)]) from None
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.db_path, settings.db_url)
     return Services(settings=settings, content=engine.content, engine=engine, db=db, levels=levels)

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot import PROJECT_ROOT
 from bot.config import Settings
+from bot.db_url import redacted
 from bot.faq.cache import load_or_build
 from bot.faq.content import load_content
 from bot.faq.engine import FaqEngine
 from bot.messages import Incoming, Reply, UserRef
 from bot.services import Services, open_services
+from bot.storage import Store, open_database
 from handlers import Conversation
+from tests import postgres
 
 CONTENT_DIR = PROJECT_ROOT / "content"
 # The trained FAQ model is cached here for the whole run, and for the `kawan` processes tests start:
@@ -29,9 +32,53 @@ def engine() -> FaqEngine:
     return FaqEngine(content, load_or_build(content, MODEL_CACHE))
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The suites in `tests/postgres.py` run on both databases when a PostgreSQL server is given."""
+    if "db_backend" not in metafunc.fixturenames or postgres.URL is None:
+        return
+    where = Path(str(metafunc.definition.path)).relative_to(PROJECT_ROOT).as_posix()
+    if where.startswith(postgres.SUITES):
+        metafunc.parametrize("db_backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "kawan.db", content_dir=CONTENT_DIR, cache_dir=MODEL_CACHE)
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_url(db_backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None (SQLite in the test's folder), or a fresh PostgreSQL schema's URL."""
+    if db_backend == "sqlite":
+        yield None
+        return
+    request.node.user_properties.append(("database", "postgresql"))  # counted in the summary line
+    with postgres.schema_url() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str | None) -> Settings:
+    return Settings(db_path=tmp_path / "kawan.db", db_url=db_url, content_dir=CONTENT_DIR, cache_dir=MODEL_CACHE)
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Store]:
+    """The test's database on its own (for repository and dispatcher tests)."""
+    db = await open_database(settings.db_path, settings.db_url)
+    yield db
+    await db.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    reports = [r for r in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])]
+    on_postgres = sum(1 for r in reports if ("database", "postgresql") in r.user_properties and r.when == "call")
+    if postgres.URL is None:
+        terminalreporter.write_line(
+            "PostgreSQL: not tested (set KAWAN_TEST_POSTGRES=postgresql://… to run the database suites on it too)"
+        )
+    else:
+        terminalreporter.write_line(f"PostgreSQL: {on_postgres} tests ran on {redacted(postgres.URL)}")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.messages import Delivery, Reply
@@ -40,7 +40,9 @@ class AnnouncementLog(Protocol):
 
     async def claim(self, channel: str, limit: int, now: datetime) -> Sequence[Recipient]: ...
 
-    async def in_flight(self, channel: str) -> Sequence[Recipient]: ...
+    async def in_flight(
+        self, channel: str, claimed_before: datetime | None = None, now: datetime | None = None
+    ) -> Sequence[Recipient]: ...
 
     async def mark(self, results: Iterable[tuple[int, int, str]], now: datetime) -> None: ...
 
@@ -65,6 +67,7 @@ class AnnouncementDispatcher:
         batch: int = 500,
         concurrency: int = 64,
         mark_every: int = 50,
+        takeover_after: timedelta | None = None,
     ) -> None:
         self.store = store
         self.channel = channel
@@ -75,17 +78,21 @@ class AnnouncementDispatcher:
         self._concurrency = concurrency
         self._mark_every = mark_every
         self._lock = asyncio.Lock()
+        self._takeover_after = takeover_after  # as for reminders: None when this is the only process
 
     async def recover(self) -> Counter[str]:
         """Send again to recipients a stopped process left mid-send (they may already have it)."""
+        before = None if self._takeover_after is None else self._clock() - self._takeover_after
         async with self._lock:
-            again = list(await self.store.in_flight(self.channel))
+            again = list(await self.store.in_flight(self.channel, before, self._clock()))
             counts = await self._stream(_once(again)) if again else Counter()
         if again:
             log.info("announcements: %d left mid-send by a stopped run were sent again", len(again))
         return counts
 
     async def tick(self) -> Counter[str]:
+        if self._takeover_after is not None:
+            await self.recover()  # recipients a dead worker left mid-send
         async with self._lock:
             counts = await self._stream(self._claimed())
         if counts:

@@ -68,7 +68,7 @@ class WhatsAppStore(Protocol):
 
     async def handled(self, message_id: str) -> None: ...
 
-    async def unhandled(self, since: datetime) -> list[Received]: ...
+    async def unhandled(self, since: datetime, before: datetime | None = None) -> list[Received]: ...
 
     async def give_up_before(self, before: datetime) -> int: ...
 
@@ -123,6 +123,7 @@ class WhatsAppChannel:
         self._token_failed_at = 0.0
         self._known_user_ids: dict[str, str] = {}  # BSUID -> chat, already in the store
         self._sent: list[tuple[DeliveryRef, str]] = []  # reminder messages not yet recorded
+        self.takeover_after: timedelta | None = None  # set by the app when several workers share the database
         t = Translator()
         self.words = Words(t.gettext(CHOOSE), t.gettext(MORE_ROW), t.gettext(MORE_TEXT), t.gettext(PROMPT))
         webhooks.add_route("GET", PATH, self._on_handshake)
@@ -139,9 +140,28 @@ class WhatsAppChannel:
             log.info("%d WhatsApp messages left unanswered by a stopped run are too old to answer now", stale)
         await self._store.prune(now - KEEP_INBOUND)
         self._accepting = True
-        for record in await self._store.unhandled(now - RECOVER_WITHIN):
-            self._spawn(self._answer(record))  # a previous run stopped before answering these
+        await self._answer_abandoned()
         self._spawn(self._housekeeping(), name="housekeeping")
+        if self.takeover_after is not None:
+            self._spawn(self._taking_over(self.takeover_after), name="housekeeping")
+
+    async def _taking_over(self, every: timedelta) -> None:
+        """With several workers: what a dead one took in and never answered, answered by this one."""
+        while True:
+            await asyncio.sleep(every.total_seconds())
+            try:
+                await self._answer_abandoned()
+            except Exception:
+                log.exception("could not look for WhatsApp messages a stopped worker left unanswered")
+
+    async def _answer_abandoned(self) -> None:
+        """Answer messages a stopped process took in but never answered. Alone on its database (SQLite)
+        that is all of them; with several workers only those older than `takeover_after`, which no live
+        worker is still answering."""
+        now = self._clock()
+        before = now - self.takeover_after if self.takeover_after is not None else None
+        for record in await self._store.unhandled(now - RECOVER_WITHIN, before):
+            self._spawn(self._answer(record))
 
     async def stop(self) -> None:
         """Refuse new webhooks (Meta retries them), let answers in flight finish, then close."""

@@ -12,7 +12,7 @@ from bot.faq.content import Content
 from bot.faq.grouping import Group, group_similar
 from bot.storage.admin_stats import Overview, Series, daily, feedback_by_entry, overview, unanswered_texts
 from bot.storage.broadcasts import BroadcastRepo, Progress
-from bot.storage.connection import Connection
+from bot.storage.connection import Store
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30
@@ -35,7 +35,7 @@ class FigureCache:
     its figures were counted.
     """
 
-    def __init__(self, db: Connection, content: Callable[[], Content], clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Store, content: Callable[[], Content], clock: Callable[[], datetime]) -> None:
         self.db = db
         self.content = content
         self.clock = clock
@@ -74,7 +74,7 @@ def fresh_seconds(days: int) -> float:
     return FRESH_SECONDS if days <= 30 else FRESH_SECONDS_LONG
 
 
-async def _grouped(db: Connection, now: datetime, days: int) -> list[Group]:
+async def _grouped(db: Store, now: datetime, days: int) -> list[Group]:
     since = (now - timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
     texts = await unanswered_texts(db, since, DISTINCT_QUESTIONS)
     # in a thread: TF-IDF (and importing scikit-learn the first time) would hold up every chat's messages
@@ -104,7 +104,7 @@ class Figures:
     broadcast: Progress | None
 
 
-async def gather(db: Connection, content: Content, now: datetime, days: int) -> Figures:
+async def gather(db: Store, content: Content, now: datetime, days: int) -> Figures:
     since = (now - timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
     summary = await overview(db, now, days, limit=10, gaps_limit=0)
     groups = await _grouped(db, now, days)

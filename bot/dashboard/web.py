@@ -20,7 +20,7 @@ from bot.dashboard.pages import STYLE, dashboard_page, login_page
 from bot.dashboard.session import COOKIE, LIFETIME, Sessions
 from bot.faq.content import Content
 from bot.i18n import translator
-from bot.storage.connection import Connection
+from bot.storage.connection import Store
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -40,7 +40,7 @@ HEADERS = {
 class Dashboard:
     def __init__(
         self,
-        db: Connection,
+        db: Store,
         content: Callable[[], Content],
         token: str,
         clock: Callable[[], datetime],

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.messages import Delivery, DeliveryRef, Reply
@@ -34,13 +34,15 @@ FAILED = "failed"  # the channel raised: recorded, never retried (the next occur
 class DeliveryLog(Protocol):
     """What the dispatcher needs from storage (bot/storage/reminders.py implements it)."""
 
-    async def due(self, now: datetime, limit: int, channel: str) -> list[DueReminder]: ...
-
-    async def claim(self, claims: list[Claim]) -> set[tuple[int, str]]: ...
+    async def claim_due(
+        self, now: datetime, limit: int, channel: str, decide: Callable[[DueReminder], Claim]
+    ) -> tuple[list[Claim], set[tuple[int, str]]]: ...
 
     async def mark(self, results: Iterable[tuple[int, str, str]], channel: str | None = None) -> None: ...
 
-    async def unfinished(self, channel: str) -> list[tuple[int, str, datetime]]: ...
+    async def unfinished(
+        self, channel: str, claimed_before: datetime | None = None
+    ) -> list[tuple[int, str, datetime]]: ...
 
     async def reminder_owner(self, reminder_id: int) -> tuple[Reminder, StoredUser] | None: ...
 
@@ -75,6 +77,7 @@ class ReminderDispatcher:
         *,
         batch: int = 2000,  # large enough that the slow tail of each batch is rare (bench/reminders_load.py)
         concurrency: int = 64,
+        takeover_after: timedelta | None = None,
     ) -> None:
         self.store = store
         self.channel = channel
@@ -84,13 +87,19 @@ class ReminderDispatcher:
         self._batch = batch
         self._limit = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()  # one tick at a time, even if a timer fires while one runs
+        # None: this is the only process (SQLite), so at start everything left `sending` was left by a
+        # stopped one. Set (several workers): a claim older than this was left by a dead worker; every
+        # tick takes those over.
+        self._takeover_after = takeover_after
 
     async def recover(self) -> DispatchReport:
-        """At start: finish occurrences a previous run claimed but never marked."""
+        """Finish occurrences a stopped process claimed but never marked (at start, and with several
+        workers on every tick: those whose claim is older than `takeover_after`)."""
         report = DispatchReport()
         now = self._clock()
         results: list[tuple[int, str, str]] = []
-        for reminder_id, occurrence, due_utc in await self.store.unfinished(self.channel):
+        before = None if self._takeover_after is None else datetime.now(UTC) - self._takeover_after
+        for reminder_id, occurrence, due_utc in await self.store.unfinished(self.channel, before):
             owner = await self.store.reminder_owner(reminder_id)
             if owner is None or now - due_utc > GRACE or not owner[1].active:
                 results.append((reminder_id, occurrence, "failed"))
@@ -111,6 +120,8 @@ class ReminderDispatcher:
         The next batch is claimed while the current one is being sent, so a paced channel (WhatsApp's
         80 messages/s) never waits on the database between batches and keeps its rate.
         """
+        if self._takeover_after is not None:
+            await self.recover()  # claims a dead worker left behind
         report = DispatchReport()
         async with self._lock:
             batch = await self._next_batch(report)
@@ -147,11 +158,9 @@ class ReminderDispatcher:
         A short batch does not mean the end: skipping a stale occurrence can make a fresh one due now.
         """
         now = self._clock()
-        due = await self.store.due(now, self._batch, self.channel)
-        if not due:
+        claims, to_send = await self.store.claim_due(now, self._batch, self.channel, lambda d: self._claim(d, now))
+        if not claims:
             return None
-        claims = [self._claim(d, now) for d in due]
-        to_send = await self.store.claim(claims)
         report.skipped += sum(1 for c in claims if c.status == "skipped")
         return [c.due for c in claims if (c.due.reminder.id, c.due.occurrence) in to_send]
 

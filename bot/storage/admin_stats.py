@@ -16,6 +16,8 @@ from bot.storage.connection import Connection
 from bot.storage.usage import report_day
 
 OUTCOMES = ("answer", "suggest", "decline")
+DOWN = "SUM(CASE WHEN helpful = 0 THEN 1 ELSE 0 END)"  # not SUM(helpful = 0): PostgreSQL sums no booleans
+UP = "SUM(CASE WHEN helpful = 1 THEN 1 ELSE 0 END)"
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ async def overview(db: Connection, now: datetime, days: int, limit: int = 5, gap
         (since_day, limit),
     )
     disliked = await db.fetch_all(
-        "SELECT entry_id || '' AS e, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback"
-        " WHERE created_at >= ? GROUP BY e HAVING down > 0 ORDER BY down DESC, up, e LIMIT ?",
+        f"SELECT entry_id || '' AS e, {DOWN} AS down, {UP} AS up FROM feedback"
+        f" WHERE created_at >= ? GROUP BY e HAVING {DOWN} > 0 ORDER BY down DESC, up, e LIMIT ?",
         (since, limit),
     )
     return Overview(
@@ -107,8 +109,8 @@ async def daily(db: Connection, table: str, key: str, value: str, now: datetime,
 async def feedback_by_entry(db: Connection, since: str) -> list[tuple[str, int, int]]:
     """Every entry with 👎 since `since`: (entry id, 👎, 👍), most 👎 first."""
     rows = await db.fetch_all(
-        "SELECT entry_id || '' AS e, SUM(helpful = 0) AS down, SUM(helpful = 1) AS up FROM feedback"
-        " WHERE created_at >= ? GROUP BY e HAVING down > 0 ORDER BY down DESC, up, e",
+        f"SELECT entry_id || '' AS e, {DOWN} AS down, {UP} AS up FROM feedback"
+        f" WHERE created_at >= ? GROUP BY e HAVING {DOWN} > 0 ORDER BY down DESC, up, e",
         (since,),
     )
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]

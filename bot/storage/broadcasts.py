@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.reminders.schedule import to_utc_text
-from bot.storage.connection import Connection
+from bot.storage.connection import Store
 from bot.storage.users import user_from_row
 from bot.users import StoredUser
 
@@ -40,7 +40,7 @@ class Progress:
 
 
 class BroadcastRepo:
-    def __init__(self, db: Connection) -> None:
+    def __init__(self, db: Store) -> None:
         self.db = db
 
     async def audience(self, channels: Iterable[str]) -> dict[str, int]:
@@ -60,11 +60,10 @@ class BroadcastRepo:
         marks = ",".join("?" * len(names))
         stamp = to_utc_text(now)
         async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO broadcasts (text, created_by, created_at, total) VALUES (?, ?, ?, 0)",
+            row = await tx.fetch_one(
+                "INSERT INTO broadcasts (text, created_by, created_at, total) VALUES (?, ?, ?, 0) RETURNING id",
                 (text, author, stamp),
             )
-            row = await tx.fetch_one("SELECT last_insert_rowid()")
             assert row is not None
             broadcast_id = int(row[0])
             total = await tx.execute(
@@ -81,11 +80,13 @@ class BroadcastRepo:
 
         Someone who blocked the bot or opted out since the broadcast was written is `skipped` instead.
         """
+        # PostgreSQL: rows another worker is claiming are skipped, not waited for or taken twice
+        lock = " FOR UPDATE OF b SKIP LOCKED" if self.db.kind == "postgresql" else ""
         async with self.db.transaction() as tx:
             rows = await tx.fetch_all(
                 "SELECT b.broadcast_id, b.user_id, m.text, u.*, u.id AS u_id FROM broadcast_recipients b"
                 " JOIN broadcasts m ON m.id = b.broadcast_id JOIN users u ON u.id = b.user_id"
-                " WHERE b.channel = ? AND b.status = 'pending' LIMIT ?",  # the partial index, in insertion order
+                f" WHERE b.channel = ? AND b.status = 'pending' LIMIT ?{lock}",  # the partial index
                 (channel, limit),
             )
             stamp = to_utc_text(now)
@@ -97,14 +98,32 @@ class BroadcastRepo:
             )
         return [Recipient(int(r[0]), user_from_row(r, "u_id"), str(r[2])) for r in wanted]
 
-    async def in_flight(self, channel: str) -> list[Recipient]:
-        """Recipients left `sending` by a process that stopped mid-batch."""
-        rows = await self.db.fetch_all(
-            "SELECT b.broadcast_id, b.user_id, m.text, u.*, u.id AS u_id FROM broadcast_recipients b"
-            " JOIN broadcasts m ON m.id = b.broadcast_id JOIN users u ON u.id = b.user_id"
-            " WHERE b.channel = ? AND b.status = 'sending'",
-            (channel,),
-        )
+    async def in_flight(
+        self, channel: str, claimed_before: datetime | None = None, now: datetime | None = None
+    ) -> list[Recipient]:
+        """Recipients left `sending` by a process that stopped mid-send.
+
+        `claimed_before`: only those claimed before then (with several workers, a live one's are younger);
+        they are taken over atomically (claim time renewed), so two workers never both take one.
+        """
+        now = now or datetime.now(UTC)  # the dispatcher's clock: claims are stamped with it too
+        before = to_utc_text(claimed_before or now + timedelta(days=1))
+        async with self.db.transaction() as tx:
+            taken = await tx.fetch_all(
+                "UPDATE broadcast_recipients SET updated_at = ? WHERE channel = ? AND status = 'sending'"
+                " AND updated_at < ? RETURNING broadcast_id, user_id",
+                (to_utc_text(now), channel, before),
+            )
+            rows = []
+            for start in range(0, len(taken), 200):  # rare (after a crash), so a few small queries will do
+                chunk = taken[start : start + 200]
+                pairs = " OR ".join("(b.broadcast_id = ? AND b.user_id = ?)" for _ in chunk)
+                rows += await tx.fetch_all(
+                    "SELECT b.broadcast_id, b.user_id, m.text, u.*, u.id AS u_id FROM broadcast_recipients b"
+                    " JOIN broadcasts m ON m.id = b.broadcast_id JOIN users u ON u.id = b.user_id"
+                    f" WHERE {pairs}",
+                    [value for row in chunk for value in (row[0], row[1])],
+                )
         return [Recipient(int(r[0]), user_from_row(r, "u_id"), str(r[2])) for r in rows]
 
     async def mark(self, results: Iterable[tuple[int, int, str]], now: datetime) -> None:

@@ -35,5 +35,15 @@ class Connection(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
 
 
+class Store(Connection, Protocol):
+    """An open database: what repositories use, and its life cycle."""
+
+    kind: str  # "sqlite" or "postgresql"
+
+    async def close(self) -> None: ...
+
+    async def schema_version(self) -> int: ...
+
+
 def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -12,11 +12,11 @@ class FaqLog:
     async def record_unanswered(self, user_id: int | None, question: str, normalized: str, outcome: str) -> int:
         """Store a question the FAQ could not answer confidently; returns its row id."""
         async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO unanswered (user_id, question, normalized, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
+            row = await tx.fetch_one(
+                "INSERT INTO unanswered (user_id, question, normalized, outcome, created_at) VALUES (?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (user_id, question[:500], normalized[:500], outcome, utc_now_iso()),
             )
-            row = await tx.fetch_one("SELECT last_insert_rowid()")
         return int(row[0]) if row else 0
 
     async def reject_suggestions(self, user_id: int, unanswered_id: int) -> bool:

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.messages import DeliveryRef
 from bot.reminders.model import Claim, DueReminder, Reminder
 from bot.reminders.schedule import from_utc_text, next_occurrence, to_utc_text
-from bot.storage.connection import Connection, utc_now_iso
+from bot.storage.connection import Store, Transaction, utc_now_iso
 from bot.storage.usage import report_day
 from bot.storage.users import user_from_row
 from bot.users import StoredUser
 
 
 class ReminderRepo:
-    def __init__(self, db: Connection) -> None:
+    def __init__(self, db: Store) -> None:
         self.db = db
 
     # --- subscriptions ------------------------------------------------------------------
@@ -102,15 +102,22 @@ class ReminderRepo:
 
     async def due(self, now: datetime, limit: int, channel: str) -> list[DueReminder]:
         """Occurrences due at `now` for one channel's users, oldest first: regular ones, then snoozed repeats."""
+        async with self.db.transaction() as tx:
+            return await self._due(tx, now, limit, channel)
+
+    async def _due(self, tx: Transaction, now: datetime, limit: int, channel: str) -> list[DueReminder]:
+        # On PostgreSQL the rows are locked until the claim commits, and rows another worker holds are
+        # skipped: several workers take disjoint batches instead of racing for the same ones.
+        lock = " FOR UPDATE OF r SKIP LOCKED" if self.db.kind == "postgresql" else ""
         now_text = to_utc_text(now)
         select = "SELECT r.*, u.id AS u_id, u.channel, u.chat_id, u.language, u.timezone, u.created_at,"
         select += " u.active, u.weekly_target FROM reminders r JOIN users u ON u.id = r.user_id"
-        regular = await self.db.fetch_all(
-            f"{select} WHERE r.next_due_utc <= ? AND u.channel = ? ORDER BY r.next_due_utc LIMIT ?",
+        regular = await tx.fetch_all(
+            f"{select} WHERE r.next_due_utc <= ? AND u.channel = ? ORDER BY r.next_due_utc LIMIT ?{lock}",
             (now_text, channel, limit),
         )
-        snoozed = await self.db.fetch_all(
-            f"{select} WHERE r.snooze_due_utc <= ? AND u.channel = ? ORDER BY r.snooze_due_utc LIMIT ?",
+        snoozed = await tx.fetch_all(
+            f"{select} WHERE r.snooze_due_utc <= ? AND u.channel = ? ORDER BY r.snooze_due_utc LIMIT ?{lock}",
             (now_text, channel, limit),
         )
         out = []
@@ -124,6 +131,16 @@ class ReminderRepo:
                                    from_utc_text(row["snooze_due_utc"]), True))  # fmt: skip
         return out
 
+    async def claim_due(
+        self, now: datetime, limit: int, channel: str, decide: Callable[[DueReminder], Claim]
+    ) -> tuple[list[Claim], set[tuple[int, str]]]:
+        """What is due, decided (`decide`: send or skip, and the next occurrence) and claimed in one short
+        transaction; returns the claims and those of them to send now."""
+        async with self.db.transaction() as tx:
+            due = await self._due(tx, now, limit, channel)
+            claims = [decide(d) for d in due]
+            return claims, await self._claim(tx, claims)
+
     async def claim(self, claims: list[Claim]) -> set[tuple[int, str]]:
         """Record each occurrence and move its reminder on, atomically; returns the claims that are new.
 
@@ -132,30 +149,34 @@ class ReminderRepo:
         """
         if not claims:
             return set()
-        stamp = utc_now_iso()
         async with self.db.transaction() as tx:
-            claimed: set[tuple[int, str]] = set()
-            for chunk in _chunks(claims, 400):
-                values = ", ".join("(?, ?, ?, ?, ?)" for _ in chunk)
-                params: list[Any] = []
-                for c in chunk:
-                    params += [c.due.reminder.id, c.due.occurrence, to_utc_text(c.due.due_utc), c.status, stamp]
-                rows = await tx.fetch_all(
-                    "INSERT INTO deliveries (reminder_id, occurrence, due_utc, status, updated_at)"
-                    f" VALUES {values} ON CONFLICT DO NOTHING RETURNING reminder_id, occurrence",
-                    params,
-                )
-                claimed |= {(int(r[0]), str(r[1])) for r in rows}
-            await tx.executemany(
-                "UPDATE reminders SET next_due_utc = ?, next_local_date = ? WHERE id = ? AND next_due_utc = ?",
-                [(to_utc_text(c.advance_to.due_utc), c.advance_to.local_date.isoformat(), c.due.reminder.id,
-                  to_utc_text(c.due.due_utc)) for c in claims if c.advance_to is not None],
-            )  # fmt: skip
-            await tx.executemany(
-                "UPDATE reminders SET snooze_due_utc = NULL, snooze_local_date = NULL"
-                " WHERE id = ? AND snooze_due_utc = ?",
-                [(c.due.reminder.id, to_utc_text(c.due.due_utc)) for c in claims if c.due.snooze],
+            return await self._claim(tx, claims)
+
+    async def _claim(self, tx: Transaction, claims: list[Claim]) -> set[tuple[int, str]]:
+        if not claims:
+            return set()
+        stamp = utc_now_iso()
+        claimed: set[tuple[int, str]] = set()
+        for chunk in _chunks(claims, 400):
+            values = ", ".join("(?, ?, ?, ?, ?)" for _ in chunk)
+            params: list[Any] = []
+            for c in chunk:
+                params += [c.due.reminder.id, c.due.occurrence, to_utc_text(c.due.due_utc), c.status, stamp]
+            rows = await tx.fetch_all(
+                "INSERT INTO deliveries (reminder_id, occurrence, due_utc, status, updated_at)"
+                f" VALUES {values} ON CONFLICT DO NOTHING RETURNING reminder_id, occurrence",
+                params,
             )
+            claimed |= {(int(r[0]), str(r[1])) for r in rows}
+        await tx.executemany(
+            "UPDATE reminders SET next_due_utc = ?, next_local_date = ? WHERE id = ? AND next_due_utc = ?",
+            [(to_utc_text(c.advance_to.due_utc), c.advance_to.local_date.isoformat(), c.due.reminder.id,
+              to_utc_text(c.due.due_utc)) for c in claims if c.advance_to is not None],
+        )  # fmt: skip
+        await tx.executemany(
+            "UPDATE reminders SET snooze_due_utc = NULL, snooze_local_date = NULL WHERE id = ? AND snooze_due_utc = ?",
+            [(c.due.reminder.id, to_utc_text(c.due.due_utc)) for c in claims if c.due.snooze],
+        )
         to_send = {(c.due.reminder.id, c.due.occurrence) for c in claims if c.status == "sending"}
         return claimed & to_send
 
@@ -176,17 +197,25 @@ class ReminderRepo:
                 day = report_day(now).isoformat()
                 await tx.executemany(
                     "INSERT INTO daily_deliveries (day, channel, status, count) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (day, channel, status) DO UPDATE SET count = count + excluded.count",
+                    " ON CONFLICT (day, channel, status) DO UPDATE SET count = daily_deliveries.count + excluded.count",
                     [(day, channel, status, n) for status, n in Counter(s for _r, _o, s in results).items()],
                 )
 
-    async def unfinished(self, channel: str) -> list[tuple[int, str, datetime]]:
-        """Occurrences claimed but never marked for one channel: the process stopped mid-send."""
-        rows = await self.db.fetch_all(
-            "SELECT d.reminder_id, d.occurrence, d.due_utc FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
-            " JOIN users u ON u.id = r.user_id WHERE d.status = 'sending' AND u.channel = ?",
-            (channel,),
-        )
+    async def unfinished(self, channel: str, claimed_before: datetime | None = None) -> list[tuple[int, str, datetime]]:
+        """Occurrences claimed but never marked for one channel: the process that claimed them stopped.
+
+        `claimed_before`: only those claimed before then (with several workers, a live one's claims are
+        younger), and they are taken over atomically (their claim time renewed), so two workers looking
+        at once never both take one.
+        """
+        before = claimed_before or datetime.now(UTC) + timedelta(days=1)  # by default: every claim
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "UPDATE deliveries SET updated_at = ? WHERE status = 'sending' AND updated_at < ? AND reminder_id IN"
+                " (SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.channel = ?)"
+                " RETURNING reminder_id, occurrence, due_utc",
+                (utc_now_iso(), before.astimezone(UTC).isoformat(timespec="seconds"), channel),
+            )
         return [(int(r[0]), str(r[1]), from_utc_text(r[2])) for r in rows]
 
     async def delivery_status(self, reminder_id: int, occurrence: str) -> str | None:

@@ -25,6 +25,8 @@ _BEGIN_ATTEMPTS = 30  # about 6 s of backoff in all, beyond SQLite's own busy_ti
 class Database:
     """The one connection the process uses; open with `await Database.open(path)`."""
 
+    kind = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         # aiosqlite runs every call on one thread, but a transaction spans several awaits:

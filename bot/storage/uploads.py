@@ -16,7 +16,7 @@ class UploadRepo:
         async with self.db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO uploads (user_id, local_date, count) VALUES (?, ?, ?)"
-                " ON CONFLICT (user_id, local_date) DO UPDATE SET count = count + excluded.count",
+                " ON CONFLICT (user_id, local_date) DO UPDATE SET count = uploads.count + excluded.count",
                 (user_id, day.isoformat(), count),
             )
             await tx.execute("DELETE FROM rest_days WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat()))

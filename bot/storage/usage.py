@@ -59,12 +59,12 @@ class UsageCounter:
         async with self.db.transaction() as tx:
             await tx.executemany(
                 "INSERT INTO daily_questions (day, channel, outcome, count) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (day, channel, outcome) DO UPDATE SET count = count + excluded.count",
+                " ON CONFLICT (day, channel, outcome) DO UPDATE SET count = daily_questions.count + excluded.count",
                 [(*key, n) for key, n in questions.items()],
             )
             await tx.executemany(
                 "INSERT INTO daily_answers (day, entry_id, count) VALUES (?, ?, ?)"
-                " ON CONFLICT (day, entry_id) DO UPDATE SET count = count + excluded.count",
+                " ON CONFLICT (day, entry_id) DO UPDATE SET count = daily_answers.count + excluded.count",
                 [(*key, n) for key, n in answers.items()],
             )
             for day, users in sorted(active.items()):
@@ -76,7 +76,7 @@ class UsageCounter:
                     await tx.execute(
                         f"INSERT INTO daily_active (day, channel, users) SELECT ?, channel, COUNT(*) FROM users"
                         f" WHERE {fresh} GROUP BY channel"
-                        " ON CONFLICT (day, channel) DO UPDATE SET users = users + excluded.users",
+                        " ON CONFLICT (day, channel) DO UPDATE SET users = daily_active.users + excluded.users",
                         (day, *chunk, day),
                     )
                     await tx.execute(f"UPDATE users SET last_active = ? WHERE {fresh}", (day, *chunk, day))

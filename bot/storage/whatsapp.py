@@ -55,14 +55,21 @@ class WhatsAppRepo:
             (self.channel, message_id),
         )
 
-    async def unhandled(self, since: datetime) -> list[Received]:
-        """Messages recorded but never answered (the process stopped mid-answer), sent after `since`."""
-        rows = await self.db.fetch_all(
-            "SELECT message_id, chat_id, sent_at, payload FROM inbound_messages"
-            " WHERE channel = ? AND handled = 0 AND sent_at >= ? AND payload IS NOT NULL ORDER BY sent_at",
-            (self.channel, to_utc_text(since)),
-        )
-        return [Received(r[0], r[1], from_utc_text(r[2]), r[3]) for r in rows]
+    async def unhandled(self, since: datetime, before: datetime | None = None) -> list[Received]:
+        """Messages recorded but never answered (a process stopped mid-answer), sent after `since`, oldest first.
+
+        They are taken atomically (marked 2, "being answered again"), so two workers starting together
+        never both answer one; `before` leaves younger messages to the live worker that may be answering.
+        """
+        until = to_utc_text(before) if before is not None else "9999"
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "UPDATE inbound_messages SET handled = 2 WHERE channel = ? AND handled = 0 AND sent_at >= ?"
+                " AND sent_at < ? AND payload IS NOT NULL RETURNING message_id, chat_id, sent_at, payload",
+                (self.channel, to_utc_text(since), until),
+            )
+        records = [Received(r[0], r[1], from_utc_text(r[2]), r[3]) for r in rows]
+        return sorted(records, key=lambda r: (r.sent_at, r.message_id))
 
     async def give_up_before(self, before: datetime) -> int:
         """Unanswered messages older than `before` are too stale to answer now: mark them handled."""
@@ -99,7 +106,8 @@ class WhatsAppRepo:
         async with self.db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO whatsapp_user_ids (bsuid, chat_id) VALUES (?, ?)"
-                " ON CONFLICT (bsuid) DO UPDATE SET chat_id = excluded.chat_id WHERE chat_id <> excluded.chat_id",
+                " ON CONFLICT (bsuid) DO UPDATE SET chat_id = excluded.chat_id"
+                " WHERE whatsapp_user_ids.chat_id <> excluded.chat_id",
                 (bsuid, chat_id),
             )
 

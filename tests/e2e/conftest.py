@@ -25,19 +25,20 @@ class Running:
     services: Services
 
 
-def stub_settings(stub: TelegramStub, db: Path, **telegram: str) -> Settings:
+def stub_settings(stub: TelegramStub, db: Path, db_url: str | None = None, **telegram: str) -> Settings:
     return Settings(
         telegram=TelegramSettings(stub.token, stub.base_url, **telegram),  # type: ignore[arg-type]
         db_path=db,
+        db_url=db_url,
         content_dir=CONTENT_DIR,
     )
 
 
 @pytest.fixture
-async def running(tmp_path: Path, engine: FaqEngine) -> AsyncIterator[Running]:
+async def running(tmp_path: Path, engine: FaqEngine, db_url: str | None) -> AsyncIterator[Running]:
     """The real app with the real PTB Application, polling the stand-in Bot API over HTTP on 127.0.0.1."""
     async with TelegramStub() as stub:
-        settings = stub_settings(stub, tmp_path / "kawan.db")
+        settings = stub_settings(stub, tmp_path / "kawan.db", db_url)
         services = await open_services(settings, engine)
         for chat_id in KNOWN_CHATS:  # people who have chatted before: no first-contact welcome in the way
             await services.users.ensure("telegram", str(chat_id), "Asia/Jakarta")

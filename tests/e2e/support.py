@@ -67,7 +67,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def whatsapp_settings(graph: Any, db: Path, **whatsapp: Any) -> Settings:
+def whatsapp_settings(graph: Any, db: Path, db_url: str | None = None, **whatsapp: Any) -> Settings:
     """Settings for the app in this process, WhatsApp pointed at the stand-in `graph` (unpaced unless told)."""
     from tests.conftest import CONTENT_DIR
 
@@ -82,6 +82,7 @@ def whatsapp_settings(graph: Any, db: Path, **whatsapp: Any) -> Settings:
             **options,
         ),
         db_path=db,
+        db_url=db_url,
         content_dir=CONTENT_DIR,
         webhook_listen="127.0.0.1",
         webhook_port=free_port(),

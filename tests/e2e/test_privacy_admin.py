@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from handlers.privacy import SECTIONS
 from tests.conftest import MODEL_CACHE
 from tests.e2e.support import clean_environment, free_port, kawan_run, until_listening
 from tests.graph_stub import GraphStub, SentMessage, post_webhook, text_message
+from tests.postgres import read
 from tests.telegram_stub import BotMessage, TelegramStub, UploadedFile
 
 ADMIN, ANI, BAYU, CITRA = 5001, 5002, 5003, 5004  # Telegram chats; ADMIN is in KAWAN_ADMINS
@@ -38,7 +37,7 @@ class World:
     stub: TelegramStub
     graph: GraphStub
     env: dict[str, str]
-    db: Path
+    db: str  # the SQLite file's path or the PostgreSQL URL `kawan run` was given
     url: str
     _seen: dict[int | str, int] = field(default_factory=dict)
 
@@ -75,7 +74,7 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, engine: FaqEngine) -> AsyncIterator[World]:
+async def world(tmp_path: Path, engine: FaqEngine, db_url: str | None) -> AsyncIterator[World]:
     # A cache folder of this test's own (the copies /dataku writes land there), with the trained model
     # the `engine` fixture has made current linked in, so the process loads it instead of training.
     cache = tmp_path / "cache"
@@ -90,11 +89,11 @@ async def world(tmp_path: Path, engine: FaqEngine) -> AsyncIterator[World]:
             **graph.environment(),
             WHATSAPP_MESSAGES_PER_SECOND="0",
             KAWAN_WEBHOOK_PORT=str(port),
-            KAWAN_DB=str(tmp_path / "kawan.db"),
+            KAWAN_DB=db_url or str(tmp_path / "kawan.db"),
             KAWAN_CACHE_DIR=str(cache),
             KAWAN_ADMINS=str(ADMIN),
         )
-        yield World(stub, graph, env, tmp_path / "kawan.db", f"http://127.0.0.1:{port}/whatsapp")
+        yield World(stub, graph, env, db_url or str(tmp_path / "kawan.db"), f"http://127.0.0.1:{port}/whatsapp")
 
 
 def sent_file(message: BotMessage) -> bytes:
@@ -111,11 +110,10 @@ def sections(data: bytes) -> dict[str, list[dict[str, Any]]]:
     return {name: rows for name, rows in copy.items() if name in SECTIONS.values()}
 
 
-def recipients(db: Path) -> dict[str, int]:
-    """How many recipients of the announcement are in each delivery status, read from the database file."""
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
-        rows = conn.execute("SELECT status, COUNT(*) FROM broadcast_recipients GROUP BY status").fetchall()
-    return {str(status): int(n) for status, n in rows}
+def recipients(db: str) -> dict[str, int]:
+    """How many recipients of the announcement are in each delivery status, read from the database."""
+    rows = read(db, "SELECT status, COUNT(*) FROM broadcast_recipients GROUP BY status")
+    return {str(status): int(str(n)) for status, n in rows}
 
 
 async def until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
@@ -252,7 +250,6 @@ async def test_an_admin_sees_usage_and_an_announcement_reaches_everyone_who_want
     [refusal] = world.stub.rejections  # Citra's one attempt: recorded unreachable, so no later tick tries again
     assert (refusal.params["chat_id"], refusal.error_code) == (CITRA, 403) and text in refusal.params["text"]
     assert len(world.stub.calls_to("sendMessage", chat_id=CITRA)) == 2  # the welcome, the one attempt
-    with closing(sqlite3.connect(f"file:{world.db}?mode=ro", uri=True)) as conn:
-        active = dict(conn.execute("SELECT chat_id, active FROM users WHERE channel = 'telegram'").fetchall())
+    active = dict(read(world.db, "SELECT chat_id, active FROM users WHERE channel = 'telegram'"))
     assert active == {str(ADMIN): 1, str(ANI): 1, str(BAYU): 1, str(CITRA): 0}  # Citra: no reminders either
     assert world.graph.rejected == []

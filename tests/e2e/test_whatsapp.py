@@ -89,9 +89,9 @@ class WhatsApp:
 
 
 @pytest.fixture
-async def wa(tmp_path: Path, engine: FaqEngine) -> AsyncIterator[WhatsApp]:
+async def wa(tmp_path: Path, engine: FaqEngine, db_url: str | None) -> AsyncIterator[WhatsApp]:
     async with GraphStub() as graph:
-        settings = whatsapp_settings(graph, tmp_path / "kawan.db", template_upload="kawan_upload")
+        settings = whatsapp_settings(graph, tmp_path / "kawan.db", db_url, template_upload="kawan_upload")
         async with running(settings, engine, graph) as world:
             yield world
 
@@ -154,10 +154,10 @@ async def test_a_first_question_gets_the_welcome_then_the_answer_and_is_marked_r
 
 
 async def test_a_question_delivered_twice_is_answered_once_even_after_a_restart(
-    tmp_path: Path, engine: FaqEngine
+    tmp_path: Path, engine: FaqEngine, db_url: str | None
 ) -> None:
     async with GraphStub() as graph:
-        settings = whatsapp_settings(graph, tmp_path / "kawan.db")
+        settings = whatsapp_settings(graph, tmp_path / "kawan.db", db_url)
         payload = text_message(SARI, "apa itu microstock", message_id="wamid.same")
         async with running(settings, engine, graph) as world:
             await world.know(SARI)
@@ -315,7 +315,9 @@ async def _due(wa: WhatsApp, days_later: int = 0) -> datetime:
 
 
 async def _delivery(wa: WhatsApp) -> tuple[str, str | None, str | None]:
-    row = await wa.services.db.fetch_one("SELECT status, message_id, receipt FROM deliveries ORDER BY rowid DESC")
+    row = await wa.services.db.fetch_one(  # the newest occurrence
+        "SELECT status, message_id, receipt FROM deliveries ORDER BY due_utc DESC, reminder_id DESC LIMIT 1"
+    )
     assert row is not None
     return row[0], row[1], row[2]
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.messages import Delivery, DeliveryRef, Reply
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.model import STATS, UPLOAD, Claim
-from bot.storage import Database
+from bot.storage import Store
 from bot.storage.reminders import ReminderRepo
 from bot.storage.users import UserRepo
 from bot.users import StoredUser
@@ -52,7 +50,7 @@ class Outbox:
 
 @dataclass
 class World:
-    db: Database
+    db: Store
     store: ReminderRepo
     clock: Clock
     outbox: Outbox
@@ -65,10 +63,8 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    db = await Database.open(tmp_path / "k.db")
-    yield World(db, ReminderRepo(db), Clock(utc(22, 10)), Outbox())
-    await db.close()
+def world(database: Store) -> World:
+    return World(database, ReminderRepo(database), Clock(utc(22, 10)), Outbox())
 
 
 async def test_a_daily_reminder_is_sent_once_at_its_local_time(world: World) -> None:
