@@ -113,8 +113,13 @@ class Kawan:
     # --- what channels call back ---------------------------------------------------------
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """The conversation, looked up at call time (tests replace it on a running app)."""
-        return await self.conversation.handle(incoming)
+        """The conversation, looked up at call time (tests replace it on a running app).
+
+        Within a process each channel hands over one chat's messages in order; with several workers the
+        database also keeps two workers from handling one chat at the same time.
+        """
+        async with self.services.db.chat_turn(incoming.user.channel, incoming.user.chat_id):
+            return await self.conversation.handle(incoming)
 
     async def unreachable(self, channel: str, chat_id: str) -> None:
         """The user blocked the bot: no reminders until they write again."""

@@ -44,6 +44,9 @@ class Store(Connection, Protocol):
 
     async def schema_version(self) -> int: ...
 
+    def chat_turn(self, channel: str, chat_id: str) -> AbstractAsyncContextManager[None]:
+        """Handle one chat's message at a time across every process sharing the database."""
+
 
 def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -27,6 +27,7 @@ from psycopg_pool import AsyncConnectionPool
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
+CHAT_TURNS = 32  # chats handled at once by one worker (each holds a connection of its own meanwhile)
 MIGRATION_LOCK = 7_302_014  # pg_advisory_xact_lock key: one process migrates, the others wait
 _IDENTITY = re.compile(r"\bid INTEGER PRIMARY KEY\b(?!\s+REFERENCES)")
 
@@ -103,6 +104,11 @@ class PostgresDatabase:
     def __init__(self, pool: AsyncConnectionPool[AsyncConnection[Row]], url: str) -> None:
         self._pool = pool
         self.url = url
+        # Chat turns hold a connection for as long as a message is handled; a pool of their own, so they
+        # can never take every connection the handling itself needs.
+        self._turns: AsyncConnectionPool[AsyncConnection[Any]] = AsyncConnectionPool(
+            url, min_size=0, max_size=CHAT_TURNS, open=False, kwargs={"autocommit": True}, name="kawan-turns"
+        )
 
     @classmethod
     async def open(cls, url: str, *, max_size: int = 10, migrate: bool = True) -> PostgresDatabase:
@@ -121,7 +127,25 @@ class PostgresDatabase:
         return db
 
     async def close(self) -> None:
+        await self._turns.close()
         await self._pool.close()
+
+    @asynccontextmanager
+    async def chat_turn(self, channel: str, chat_id: str) -> AsyncIterator[None]:
+        """One chat's message handled by one worker at a time, whichever worker received it.
+
+        A session-level advisory lock keyed on the chat, held on a connection of the turns' pool while
+        the message is handled; other workers' messages of the same chat wait for it.
+        """
+        if self._turns.closed:
+            await self._turns.open(wait=False)
+        async with self._turns.connection() as conn:
+            key = f"{channel}:{chat_id}"
+            await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
 
     def connection(self) -> AbstractAsyncContextManager[AsyncConnection[Row]]:
         """One pooled connection of its own (the SQLite-to-PostgreSQL copy streams COPY through it)."""

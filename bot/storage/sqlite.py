@@ -49,6 +49,11 @@ class Database:
     async def close(self) -> None:
         await self._conn.close()
 
+    @asynccontextmanager
+    async def chat_turn(self, channel: str, chat_id: str) -> AsyncIterator[None]:
+        """One process is all there is on SQLite: the channels keep each chat's turns in order."""
+        yield
+
     async def schema_version(self) -> int:
         row = await self.fetch_one("PRAGMA user_version")
         return int(row[0]) if row else 0

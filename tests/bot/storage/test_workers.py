@@ -134,3 +134,19 @@ async def test_a_dead_workers_claims_are_taken_over_after_the_timeout_only(worke
     assert taken  # and nothing is left in flight
     for table in ("deliveries", "broadcast_recipients"):
         assert await workers[2].fetch_all(f"SELECT 1 FROM {table} WHERE status = 'sending'") == []
+
+
+async def test_one_chat_is_handled_by_one_worker_at_a_time(workers: list[Store]) -> None:
+    events: list[str] = []
+
+    async def handle(store: Store, chat: str, name: str) -> None:
+        async with store.chat_turn("telegram", chat):
+            events.append(f"{name} in")
+            await asyncio.sleep(0.05)
+            events.append(f"{name} out")
+
+    await asyncio.gather(handle(workers[0], "42", "a"), handle(workers[1], "42", "b"))
+    assert events in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])  # never overlapping
+    events.clear()
+    await asyncio.gather(handle(workers[0], "42", "a"), handle(workers[1], "43", "b"))
+    assert events[:2] in (["a in", "b in"], ["b in", "a in"])  # other chats are not held up
