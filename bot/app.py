@@ -188,6 +188,7 @@ class Kawan:
                 timedelta(days=settings.records_days),
             )
             files = user_files.sweep(settings.cache_dir)  # charts and copies older than a day
+            await services.telegram_updates.prune(services.clock() - timedelta(days=2))  # Telegram retries for a day
             log.info("retention: %s, %d old user files removed", swept, files)
 
         # Each channel's announcements on a timer of their own: a broadcast to everyone takes minutes at
@@ -249,12 +250,18 @@ def telegram_channel(kawan: Kawan, **options: object) -> Channel:
     from bot.channels.telegram import TelegramChannel
 
     settings = kawan.services.settings
+    updates = kawan.services.telegram_updates
+
+    async def first_time(update_id: str, chat_id: str) -> bool:
+        return await updates.first_time(update_id, chat_id, kawan.services.clock())
+
     return TelegramChannel(
         settings.require_telegram(),
         kawan.handle,
         kawan.unreachable,
         kawan.commands(),
         webhooks=kawan.webhooks,
+        first_time=first_time,
         **options,  # type: ignore[arg-type]
     )
 

@@ -44,6 +44,7 @@ class Services:
         self.week_stats = WeekStatsRepo(self.db)
         self.flow_state = FlowStateRepo(self.db)
         self.whatsapp = WhatsAppRepo(self.db)
+        self.telegram_updates = WhatsAppRepo(self.db, "telegram")  # webhook updates, once each across workers
         self.usage = UsageCounter(self.db)
         self.broadcasts = BroadcastRepo(self.db)
 

@@ -13,6 +13,8 @@ Handler = Callable[[Incoming], Awaitable[list[Reply]]]
 """The conversation: what to answer to one incoming message or button press."""
 Unreachable = Callable[[str, str], Awaitable[None]]
 """Tell the app that (channel, chat_id) blocked the bot: no reminders until they write again."""
+FirstTime = Callable[[str, str], Awaitable[bool]]
+"""(message id, chat id): record an inbound message; False when it was seen before, by any process."""
 
 
 class Channel(Protocol):

@@ -32,7 +32,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
-from bot.channels.base import Handler, Unreachable
+from bot.channels.base import FirstTime, Handler, Unreachable
 from bot.channels.http import WebhookServer
 from bot.channels.profile import TELEGRAM
 from bot.channels.telegram_render import OutgoingMessage, render
@@ -74,7 +74,9 @@ class TelegramChannel:
         rate_limit: bool = True,
         connections: int = CONNECTIONS,
         poll_timeout: int = 10,
+        first_time: FirstTime | None = None,
     ) -> None:
+        self._first_time = first_time  # webhook updates: False for one this or another worker already took
         self._poll_timeout = poll_timeout
         self.settings = settings
         self._handle = handle
@@ -240,6 +242,10 @@ class TelegramChannel:
             update = Update.de_json(await request.json(), self.app.bot)
         except ValueError:
             return web.Response(status=400)
+        if self._first_time is not None:
+            chat = update.effective_chat
+            if not await self._first_time(str(update.update_id), str(chat.id) if chat is not None else ""):
+                return web.Response()  # Telegram delivered it again (maybe to another worker): answered once
         await self.app.update_queue.put(update)
         return web.Response()
 

@@ -48,6 +48,16 @@ class WhatsAppRepo:
                     new.append(record)
         return new
 
+    async def first_time(self, message_id: str, chat_id: str, now: datetime) -> bool:
+        """Record an update handled straight away (Telegram's webhook); False when any worker already had it."""
+        return bool(
+            await self.db.write(
+                "INSERT INTO inbound_messages (channel, message_id, chat_id, sent_at, handled) VALUES (?, ?, ?, ?, 1)"
+                " ON CONFLICT (channel, message_id) DO NOTHING",
+                (self.channel, message_id, chat_id, to_utc_text(now)),
+            )
+        )
+
     async def handled(self, message_id: str) -> None:
         """The message was answered: its text is no longer kept."""
         await self.db.write(

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from bot.db_url import password_of
 from bot.faq.engine import FaqEngine
 from handlers.privacy import SECTIONS
 from tests.conftest import MODEL_CACHE
@@ -240,6 +241,8 @@ async def test_an_admin_sees_usage_and_an_announcement_reaches_everyone_who_want
         assert "tidak ada pengumuman lagi" in stopped.text
     assert second.returncode == 0, second.log[-2000:]
     assert "Traceback" not in second.log
+    password = password_of(world.db)  # on PostgreSQL: the database password never reaches a log line
+    assert password is None or (password not in first.log and password not in second.log)
 
     def announced(chat: int) -> list[BotMessage]:
         return [m for m in world.stub.sent_messages(chat) if "ann:off" in m.callback_data and text in (m.text or "")]

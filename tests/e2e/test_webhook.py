@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,3 +46,34 @@ async def test_webhook_receives_updates_with_the_secret_only(tmp_path: Path, eng
         finally:
             await kawan.stop()
             await services.close()
+
+
+async def test_an_update_delivered_to_two_workers_is_answered_once(
+    tmp_path: Path, engine: FaqEngine, db_url: str | None
+) -> None:
+    """Behind nginx a retried update can reach another worker: the database lets only the first take it."""
+    async with TelegramStub() as stub:
+        workers = []
+        for _ in range(2):
+            settings = replace(
+                stub_settings(stub, tmp_path / "k.db", db_url, webhook_url="https://kawan.example.com/telegram"),
+                webhook_listen="127.0.0.1",
+                webhook_port=free_port(),
+            )
+            services = await open_services(settings, engine)
+            kawan = await Kawan.open(settings, engine, [telegram_channel], services=services, reminders=False)
+            await kawan.start()
+            workers.append((kawan, services, settings.webhook_port))
+        try:
+            update = {"update_id": 7, "message": stub.user_message(56, text="apa itu microstock")}
+            async with aiohttp.ClientSession() as http:
+                for _, _, port in workers:  # the same update, to each worker
+                    async with http.post(f"http://127.0.0.1:{port}/telegram", json=update) as response:
+                        assert response.status == 200
+            await stub.wait_for_messages(56, 2)  # the welcome and the answer, once
+            await asyncio.sleep(0.5)
+            assert len(stub.sent_messages(56)) == 2
+        finally:
+            for kawan, services, _ in workers:
+                await kawan.stop()
+                await services.close()
