@@ -30,6 +30,7 @@ from bot.services import Services, open_services
 from bot.storage.retention import apply_retention
 from bot.users import StoredUser
 from handlers import Conversation
+from handlers.admin import CHANNELS as ANNOUNCED
 from handlers.admin import compose_announcement
 from handlers.commands import command_descriptions
 from handlers.reminders import compose as compose_reminder
@@ -79,6 +80,7 @@ class Kawan:
                     lambda: kawan.services.clock(),
                     takeover_after=kawan.takeover_after,
                 )
+            if reminders and channel.name in ANNOUNCED:  # the terminal is the operator's own seat
                 kawan.announcers[channel.name] = AnnouncementDispatcher(
                     kawan.services.broadcasts,
                     channel.name,

@@ -7,6 +7,7 @@ second driver can take its place without touching them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -100,14 +101,34 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction, committed on success and rolled back on any error."""
         async with self._write_lock:
-            await self._begin()
+            await self._begin_uncancelled()
             try:
                 yield Transaction(self)
             except BaseException:
-                await self._run("ROLLBACK")
+                await asyncio.shield(self._rollback())
                 raise
             else:
                 await self._run("COMMIT")
+
+    async def _begin_uncancelled(self) -> None:
+        """BEGIN, even when the caller is cancelled meanwhile (a timer job stopped at shutdown).
+
+        The statement runs on aiosqlite's thread whether or not anyone still awaits it, so a cancelled
+        BEGIN would otherwise leave the shared connection inside a transaction nobody ends, and every
+        later write would fail with "cannot start a transaction within a transaction".
+        """
+        begin = asyncio.ensure_future(self._begin())
+        try:
+            await asyncio.shield(begin)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await begin
+            await asyncio.shield(self._rollback())
+            raise
+
+    async def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            await self._run("ROLLBACK")
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One statement that commits on its own (SQLite makes a single statement atomic): one hop, not three."""

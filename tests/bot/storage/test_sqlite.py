@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -114,3 +115,31 @@ async def test_gaps_list_the_most_frequent_unanswered_questions(db: Database) ->
     gaps = await FaqLog(db).top_gaps()
     assert gaps[0][:2] == ("cara wd paypal", 3)
     assert len(gaps) == 2
+
+
+INSERT_USER = "INSERT INTO users (channel, chat_id, timezone, created_at) VALUES ('t', ?, 'Asia/Jakarta', '')"
+
+
+async def test_a_transaction_cancelled_at_any_point_leaves_the_connection_usable(tmp_path: Path) -> None:
+    """A timer job cancelled at shutdown must not leave the shared connection inside a transaction."""
+    db = await Database.open(tmp_path / "k.db")
+    try:
+        for steps in range(6):  # cancel after 0, 1, 2 … hops: during BEGIN, the INSERT or the COMMIT
+
+            async def write(n: int = steps) -> None:
+                async with db.transaction() as tx:
+                    await tx.execute(INSERT_USER, (str(n),))
+
+            task = asyncio.create_task(write())
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            async with db.transaction() as tx:  # the next write works
+                await tx.execute("SELECT 1")
+        await db.write(
+            "INSERT INTO users (channel, chat_id, timezone, created_at) VALUES ('t', 'x', 'Asia/Jakarta', '')"
+        )
+    finally:
+        await db.close()
