@@ -70,3 +70,21 @@ def test_the_terminal_chat_shows_the_chart_as_a_file_path(tmp_path: Path) -> Non
     assert chart.is_file() and chart.read_bytes()[:4] == b"\x89PNG"
     assert chart.parent == Path(os.environ["KAWAN_CACHE_DIR"]) / "charts"  # the cache, never beside the database
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("k.db")) == []
+
+
+def test_the_terminal_chat_has_privacy_and_the_console_for_whoever_runs_it(tmp_path: Path) -> None:
+    """In `kawan chat` the person at the keyboard runs Kawan: /admin and /siaran work; /dataku is a file path."""
+    env = {**os.environ, "KAWAN_DB": str(tmp_path / "k.db")}
+    script = "/start\n/pengingat upload 19:00\n/privasi\n/dataku\n/admin\n/siaran status\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"], input=script, capture_output=True, text=True, env=env,
+        cwd=PROJECT_ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "UU PDP" in out and "/hapusdata" in out
+    [line] = [ln for ln in out.splitlines() if ln.startswith("[berkas: ")]
+    copy = Path(line.removeprefix("[berkas: ").rstrip("]"))
+    assert copy.suffix == ".json" and "19:00" in copy.read_text(encoding="utf-8")
+    assert "📊 Kawan sekilas" in out and "Belum ada pengumuman" in out
+    assert "Traceback" not in result.stderr
