@@ -1,6 +1,7 @@
 """Several workers on PostgreSQL: 1,000,000 subscribers, 50,000 reminders due, delivered by 1 and by 4 workers.
 
 Run: .venv/bin/python -m bench.workers [--postgres URL] [--subscribers 1000000] [--due 50000] [--workers 1 4]
+                                      [--latency SECONDS]
 (URL defaults to KAWAN_TEST_POSTGRES; `eval "$(scripts/postgres-throwaway start)"` starts a server.)
 
 For each worker count, a fresh schema is filled with COPY: `--subscribers` users with a daily reminder,
@@ -9,6 +10,11 @@ each Kawan's app exactly as `kawan run` builds it (`bench/worker.py`: the only d
 rate limiter off, so the database and the dispatch are measured, not the 30/s ceiling), against the
 stand-in Bot API in this process, which counts what each chat received. Throughput is measured from
 the first delivery to the last, as the stand-in saw them.
+
+`--latency` makes each send take that long at the stand-in, as the real API's round trip does (a tenth
+to a few tenths of a second): one worker is then bound by its 64 sends in flight, not by the CPU, which
+shows whether the workers' claims ever wait for one another. Without it, on a small machine the CPU
+shared by the workers, the stand-in and PostgreSQL is the limit.
 
 A last run with 4 workers kills one with SIGKILL halfway; what it had claimed and not sent is taken
 over by the others after `KAWAN_CLAIM_TAKEOVER_SECONDS` (set short here). Target (issue 15): 4 workers at
@@ -120,12 +126,14 @@ async def until_delivered(stub: TelegramStub, due: int, kill_at: int | None, vic
     raise AssertionError(f"only {len(seen)} of {due} arrived")
 
 
-async def one_run(base_url: str, subscribers: int, due: int, workers: int, kill: bool) -> dict[str, object]:
+async def one_run(
+    base_url: str, subscribers: int, due: int, workers: int, kill: bool, latency: float = 0.0
+) -> dict[str, object]:
     with fresh_schema(base_url) as url:
         started = time.perf_counter()
         await fill(url, subscribers, due)
         built = time.perf_counter() - started
-        async with TelegramStub() as stub:
+        async with TelegramStub(latency=latency) as stub:
             processes = [start_worker(url, stub) for _ in range(workers)]
             try:
                 first, last, in_flight = await until_delivered(
@@ -157,17 +165,18 @@ async def one_run(base_url: str, subscribers: int, due: int, workers: int, kill:
     }
 
 
-async def main_async(url: str, subscribers: int, due: int, counts: list[int]) -> int:
+async def main_async(url: str, subscribers: int, due: int, counts: list[int], latency: float) -> int:
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}; PostgreSQL at {url.split('@')[-1]}")  # fmt: skip
-    print(f"{subscribers:,} subscribers, {due:,} due; the stand-in Bot API in this process, limiter off")
+    print(f"{subscribers:,} subscribers, {due:,} due; the stand-in Bot API in this process, limiter off, "
+          f"{latency * 1000:.0f} ms per send")  # fmt: skip
     results = []
     for workers in counts:
-        result = await one_run(url, subscribers, due, workers, kill=False)
+        result = await one_run(url, subscribers, due, workers, kill=False, latency=latency)
         results.append(result)
         print(f"  {workers} worker(s): {due:,} in {result['seconds']:.1f} s = {result['rate']:,.0f}/s "
               f"(filled in {result['built']:.0f} s); lost {result['lost']}, twice {result['twice']}")  # fmt: skip
-    killed = await one_run(url, subscribers, due, max(counts), kill=True)
+    killed = await one_run(url, subscribers, due, max(counts), kill=True, latency=latency)
     print(f"  {max(counts)} workers, one killed (SIGKILL) at {due // 2:,}: done in {killed['seconds']:.1f} s; "
           f"{killed['in_flight']} in flight at the kill; lost {killed['lost']}, twice {killed['twice']}; "
           f"statuses {killed['statuses']}")  # fmt: skip
@@ -193,10 +202,13 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=50_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds the stand-in takes per send (the real API's round trip)"
+    )
     args = parser.parse_args()
     if not args.postgres:
         parser.error("give --postgres URL or set KAWAN_TEST_POSTGRES (scripts/postgres-throwaway start)")
-    sys.exit(asyncio.run(main_async(args.postgres, args.subscribers, args.due, sorted(args.workers))))
+    sys.exit(asyncio.run(main_async(args.postgres, args.subscribers, args.due, sorted(args.workers), args.latency)))
 
 
 if __name__ == "__main__":

@@ -452,8 +452,10 @@ class TelegramStub:
         bot_username: str = "kawan_test_bot",
         user_language: str | None = "id",
         strict_ampersand: bool = True,
+        latency: float = 0.0,
     ) -> None:
         self.token = token
+        self.latency = latency  # seconds each send takes to answer, like the real API's round trip
         self.bot_user: JSONDict = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -751,6 +753,8 @@ class TelegramStub:
                 self._record(method, params)
                 result = await self._get_updates(params)
             else:
+                if self.latency and method.lower().startswith("send"):
+                    await asyncio.sleep(self.latency)
                 with self._lock:
                     self._record(method, params)
                     result = self._dispatch(method, params)

@@ -46,6 +46,8 @@ class AnnouncementLog(Protocol):
 
     async def mark(self, results: Iterable[tuple[int, int, str]], now: datetime) -> None: ...
 
+    async def renew(self, recipients: Iterable[tuple[int, int]], now: datetime) -> None: ...
+
 
 class AnnouncementDispatcher:
     """Sends one channel's pending announcement recipients as a steady stream.
@@ -110,9 +112,24 @@ class AnnouncementDispatcher:
         sending: set[asyncio.Task[None]] = set()
         marking = asyncio.Lock()
 
+        claimed: set[tuple[int, int]] = set()  # sent to, or being sent to, and not yet recorded
+
         async def record(results: list[tuple[int, int, str]]) -> None:
             async with marking:
                 await self.store.mark(results, self._clock())
+            claimed.difference_update((b, u) for b, u, _ in results)
+
+        async def renew() -> None:  # with several workers: no live worker's claims are taken over
+            assert self._takeover_after is not None
+            while True:
+                await asyncio.sleep(self._takeover_after.total_seconds() / 3)
+                if claimed:
+                    try:
+                        await self.store.renew(list(claimed), self._clock())
+                    except Exception:
+                        log.exception("could not renew this worker's announcement claims")
+
+        renewing = asyncio.create_task(renew()) if self._takeover_after is not None else None
 
         async def send(recipient: Recipient) -> None:
             try:
@@ -128,6 +145,7 @@ class AnnouncementDispatcher:
 
         try:
             async for batch in batches:
+                claimed.update((r.broadcast_id, r.user.id) for r in batch)
                 for recipient in batch:
                     await slots.acquire()
                     task = asyncio.create_task(send(recipient))
@@ -138,6 +156,9 @@ class AnnouncementDispatcher:
             for task in sending:
                 task.cancel()
             raise
+        finally:
+            if renewing is not None:
+                renewing.cancel()
         if done:
             await record(done)
         return counts

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -45,6 +47,8 @@ class DeliveryLog(Protocol):
     ) -> list[tuple[int, str, datetime]]: ...
 
     async def reminder_owner(self, reminder_id: int) -> tuple[Reminder, StoredUser] | None: ...
+
+    async def renew(self, reminder_ids: Iterable[int]) -> None: ...
 
 
 @dataclass
@@ -91,6 +95,7 @@ class ReminderDispatcher:
         # stopped one. Set (several workers): a claim older than this was left by a dead worker; every
         # tick takes those over.
         self._takeover_after = takeover_after
+        self._claimed: Counter[int] = Counter()  # reminder ids this worker has claimed and not yet recorded
 
     async def recover(self) -> DispatchReport:
         """Finish occurrences a stopped process claimed but never marked (at start, and with several
@@ -99,7 +104,22 @@ class ReminderDispatcher:
         now = self._clock()
         results: list[tuple[int, str, str]] = []
         before = None if self._takeover_after is None else datetime.now(UTC) - self._takeover_after
-        for reminder_id, occurrence, due_utc in await self.store.unfinished(self.channel, before):
+        taken = await self.store.unfinished(self.channel, before)
+        async with self._kept_alive([reminder_id for reminder_id, _, _ in taken]):
+            await self._finish(taken, now, results, report)
+        await self.store.mark(results, self.channel)
+        if report.sent or report.failed:
+            log.info("recovered unfinished reminders: %d sent, %d given up", report.sent, report.failed)
+        return report
+
+    async def _finish(
+        self,
+        taken: list[tuple[int, str, datetime]],
+        now: datetime,
+        results: list[tuple[int, str, str]],
+        report: DispatchReport,
+    ) -> None:
+        for reminder_id, occurrence, due_utc in taken:
             owner = await self.store.reminder_owner(reminder_id)
             if owner is None or now - due_utc > GRACE or not owner[1].active:
                 results.append((reminder_id, occurrence, "failed"))
@@ -109,10 +129,6 @@ class ReminderDispatcher:
             status = await self._send(due_again(reminder, user, occurrence, due_utc))
             results.append((reminder_id, occurrence, status))
             report.count(status)
-        await self.store.mark(results, self.channel)
-        if report.sent or report.failed:
-            log.info("recovered unfinished reminders: %d sent, %d given up", report.sent, report.failed)
-        return report
 
     async def tick(self) -> DispatchReport:
         """Deliver everything due now, batch by batch.
@@ -123,7 +139,7 @@ class ReminderDispatcher:
         if self._takeover_after is not None:
             await self.recover()  # claims a dead worker left behind
         report = DispatchReport()
-        async with self._lock:
+        async with self._lock, self._kept_alive([]):
             batch = await self._next_batch(report)
             for _ in range(10_000):  # bounded; each batch moves every row it read forward, so this ends
                 if batch is None:
@@ -135,6 +151,7 @@ class ReminderDispatcher:
                         ((d.reminder.id, d.occurrence, status) for d, status in zip(batch, outcomes, strict=True)),
                         self.channel,
                     )
+                    self._claimed.subtract(d.reminder.id for d in batch)
                 except BaseException:
                     following.cancel()
                     raise
@@ -162,7 +179,38 @@ class ReminderDispatcher:
         if not claims:
             return None
         report.skipped += sum(1 for c in claims if c.status == "skipped")
-        return [c.due for c in claims if (c.due.reminder.id, c.due.occurrence) in to_send]
+        batch = [c.due for c in claims if (c.due.reminder.id, c.due.occurrence) in to_send]
+        self._claimed.update(d.reminder.id for d in batch)
+        return batch
+
+    @asynccontextmanager
+    async def _kept_alive(self, extra: list[int]) -> AsyncIterator[None]:
+        """With several workers: while this one sends, its claims are renewed every third of the takeover
+        time, so however slowly a batch goes (a paced channel, a slow API), no live worker's claim is
+        taken over by another."""
+        if self._takeover_after is None:
+            yield
+            return
+        self._claimed.update(extra)
+        every = self._takeover_after.total_seconds() / 3
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(every)
+                claimed = [rid for rid, n in self._claimed.items() if n > 0]
+                if claimed:
+                    try:
+                        await self.store.renew(claimed)
+                    except Exception:
+                        log.exception("could not renew this worker's reminder claims")
+
+        renewing = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            self._claimed.subtract(extra)
+            self._claimed = +self._claimed  # drop ids no longer claimed
 
     def _claim(self, due: DueReminder, now: datetime) -> Claim:
         late = now - due.due_utc > GRACE

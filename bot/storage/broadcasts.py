@@ -126,6 +126,21 @@ class BroadcastRepo:
                 )
         return [Recipient(int(r[0]), user_from_row(r, "u_id"), str(r[2])) for r in rows]
 
+    async def renew(self, recipients: Iterable[tuple[int, int]], now: datetime) -> None:
+        """(broadcast id, user id) still being sent by this worker: no one takes them over."""
+        by_broadcast: dict[int, list[int]] = {}
+        for broadcast_id, user_id in recipients:
+            by_broadcast.setdefault(broadcast_id, []).append(user_id)
+        async with self.db.transaction() as tx:
+            for broadcast_id, users in by_broadcast.items():
+                for start in range(0, len(users), 500):
+                    chunk = users[start : start + 500]
+                    await tx.execute(
+                        "UPDATE broadcast_recipients SET updated_at = ? WHERE status = 'sending' AND broadcast_id = ?"
+                        f" AND user_id IN ({','.join('?' * len(chunk))})",
+                        (to_utc_text(now), broadcast_id, *chunk),
+                    )
+
     async def mark(self, results: Iterable[tuple[int, int, str]], now: datetime) -> None:
         """(broadcast id, user id, status) for each recipient sent to."""
         stamp = to_utc_text(now)

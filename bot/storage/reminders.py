@@ -201,6 +201,19 @@ class ReminderRepo:
                     [(day, channel, status, n) for status, n in Counter(s for _r, _o, s in results).items()],
                 )
 
+    async def renew(self, reminder_ids: Iterable[int]) -> None:
+        """A worker still sending these reminders' claimed occurrences says so: no one takes them over."""
+        ids = sorted(set(reminder_ids))
+        stamp = utc_now_iso()
+        async with self.db.transaction() as tx:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                await tx.execute(
+                    f"UPDATE deliveries SET updated_at = ? WHERE status = 'sending'"
+                    f" AND reminder_id IN ({','.join('?' * len(chunk))})",
+                    (stamp, *chunk),
+                )
+
     async def unfinished(self, channel: str, claimed_before: datetime | None = None) -> list[tuple[int, str, datetime]]:
         """Occurrences claimed but never marked for one channel: the process that claimed them stopped.
 

@@ -150,3 +150,25 @@ async def test_one_chat_is_handled_by_one_worker_at_a_time(workers: list[Store])
     events.clear()
     await asyncio.gather(handle(workers[0], "42", "a"), handle(workers[1], "43", "b"))
     assert events[:2] in (["a in", "b in"], ["b in", "a in"])  # other chats are not held up
+
+
+async def test_a_slow_live_worker_keeps_its_claims(workers: list[Store]) -> None:
+    """A batch that takes longer than the takeover time (a paced channel, a slow API) is renewed as it goes."""
+    await _subscribers(workers[0], 3)
+    sent: Counter[str] = Counter()
+
+    async def slow(user: StoredUser, replies: list[Reply], ref: DeliveryRef) -> Delivery:
+        await asyncio.sleep(0.5)
+        sent[user.chat_id] += 1
+        return Delivery.SENT
+
+    now = START + timedelta(seconds=30)
+    takeover = timedelta(seconds=0.6)
+    a = ReminderDispatcher(ReminderRepo(workers[0]), "telegram", slow, compose, lambda: now, concurrency=1,
+                           takeover_after=takeover)  # fmt: skip
+    b = ReminderDispatcher(ReminderRepo(workers[1]), "telegram", slow, compose, lambda: now, takeover_after=takeover)
+    sending = asyncio.create_task(a.tick())  # 1.5 s for its three, one after another
+    await asyncio.sleep(1.1)  # its claims are older than the takeover time by now, but renewed
+    await b.tick()
+    await sending
+    assert sent == Counter({"0": 1, "1": 1, "2": 1})
