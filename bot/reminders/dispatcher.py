@@ -119,15 +119,17 @@ class ReminderDispatcher:
         results: list[tuple[int, str, str]],
         report: DispatchReport,
     ) -> None:
+        again: list[DueReminder] = []
         for reminder_id, occurrence, due_utc in taken:
             owner = await self.store.reminder_owner(reminder_id)
             if owner is None or now - due_utc > GRACE or not owner[1].active:
                 results.append((reminder_id, occurrence, "failed"))
                 report.failed += 1
                 continue
-            reminder, user = owner
-            status = await self._send(due_again(reminder, user, occurrence, due_utc))
-            results.append((reminder_id, occurrence, status))
+            again.append(due_again(owner[0], owner[1], occurrence, due_utc))
+        # side by side, as a tick sends (a dead worker leaves thousands behind, not a few)
+        for due, status in zip(again, await asyncio.gather(*(self._send(d) for d in again)), strict=True):
+            results.append((due.reminder.id, due.occurrence, status))
             report.count(status)
 
     async def tick(self) -> DispatchReport:
