@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.faq.content import Content
 from bot.faq.grouping import Group, group_similar
-from bot.storage.admin_stats import Overview, Series, daily, feedback_by_entry, overview, unanswered_texts
+from bot.storage.admin_stats import Overview, Series, daily, overview, unanswered_texts
 from bot.storage.broadcasts import BroadcastRepo, Progress
 from bot.storage.connection import Store
 
@@ -105,12 +105,11 @@ class Figures:
 
 
 async def gather(db: Store, content: Content, now: datetime, days: int) -> Figures:
-    since = (now - timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
-    summary = await overview(db, now, days, limit=10, gaps_limit=0)
+    summary = await overview(db, now, days, limit=10, gaps_limit=0, disliked_limit=None)
     groups = await _grouped(db, now, days)
     feedback = [
         EntryFeedback(_label(content, entry_id), _question(content, entry_id), down, up)
-        for entry_id, down, up in await feedback_by_entry(db, since)
+        for entry_id, down, up in summary.disliked
     ]
     return Figures(
         days=days,

@@ -36,8 +36,16 @@ class Overview:
         return sum(self.questions.values())
 
 
-async def overview(db: Connection, now: datetime, days: int, limit: int = 5, gaps_limit: int | None = None) -> Overview:
-    """The figures of the last `days` days; `gaps_limit=0` skips the unanswered questions."""
+async def overview(
+    db: Connection,
+    now: datetime,
+    days: int,
+    limit: int = 5,
+    gaps_limit: int | None = None,
+    disliked_limit: int | None = 5,
+) -> Overview:
+    """The figures of the last `days` days; `gaps_limit=0` skips the unanswered questions and
+    `disliked_limit=None` lists every entry with a 👎 (the dashboard's list)."""
     since_day = (report_day(now) - timedelta(days=days - 1)).isoformat()
     since = (now - timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
     new = await db.fetch_all(
@@ -55,11 +63,6 @@ async def overview(db: Connection, now: datetime, days: int, limit: int = 5, gap
         " ORDER BY n DESC, entry_id LIMIT ?",
         (since_day, limit),
     )
-    disliked = await db.fetch_all(
-        f"SELECT entry_id || '' AS e, {DOWN} AS down, {UP} AS up FROM feedback"
-        f" WHERE created_at >= ? GROUP BY e HAVING {DOWN} > 0 ORDER BY down DESC, up, e LIMIT ?",
-        (since, limit),
-    )
     return Overview(
         days=days,
         new_users={str(r[0]): int(r[1]) for r in new},
@@ -67,7 +70,7 @@ async def overview(db: Connection, now: datetime, days: int, limit: int = 5, gap
         subscribers={str(r[0]): int(r[1]) for r in subscribers},
         questions={str(r[0]): int(r[1]) for r in questions if str(r[0]) in OUTCOMES},
         top_entries=[(str(r[0]), int(r[1])) for r in top],
-        disliked=[(str(r[0]), int(r[1]), int(r[2])) for r in disliked],
+        disliked=await feedback_by_entry(db, since, disliked_limit),
         gaps=await gaps(db, since, limit if gaps_limit is None else gaps_limit) if gaps_limit != 0 else [],
     )
 
@@ -106,12 +109,13 @@ async def daily(db: Connection, table: str, key: str, value: str, now: datetime,
     return Series(all_days, values)
 
 
-async def feedback_by_entry(db: Connection, since: str) -> list[tuple[str, int, int]]:
-    """Every entry with 👎 since `since`: (entry id, 👎, 👍), most 👎 first."""
+async def feedback_by_entry(db: Connection, since: str, limit: int | None = None) -> list[tuple[str, int, int]]:
+    """The entries with 👎 since `since` (the first `limit`, or all): (entry id, 👎, 👍), most 👎 first."""
     rows = await db.fetch_all(
         f"SELECT entry_id || '' AS e, {DOWN} AS down, {UP} AS up FROM feedback"
-        f" WHERE created_at >= ? GROUP BY e HAVING {DOWN} > 0 ORDER BY down DESC, up, e",
-        (since,),
+        f" WHERE created_at >= ? GROUP BY e HAVING {DOWN} > 0 ORDER BY down DESC, up, e"
+        + (" LIMIT ?" if limit is not None else ""),
+        (since, limit) if limit is not None else (since,),
     )
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 

@@ -16,6 +16,10 @@ from bot.storage.connection import Store
 from bot.storage.users import user_from_row
 from bot.users import StoredUser
 
+RECIPIENTS = (  # a recipient with the announcement's text and their user row
+    "SELECT b.broadcast_id, b.user_id, m.text, u.*, u.id AS u_id FROM broadcast_recipients b"
+    " JOIN broadcasts m ON m.id = b.broadcast_id JOIN users u ON u.id = b.user_id"
+)
 STATUSES = ("pending", "sending", "sent", "failed", "unreachable", "window_closed", "skipped")
 
 
@@ -84,9 +88,7 @@ class BroadcastRepo:
         lock = " FOR UPDATE OF b SKIP LOCKED" if self.db.kind == "postgresql" else ""
         async with self.db.transaction() as tx:
             rows = await tx.fetch_all(
-                "SELECT b.broadcast_id, b.user_id, m.text, u.*, u.id AS u_id FROM broadcast_recipients b"
-                " JOIN broadcasts m ON m.id = b.broadcast_id JOIN users u ON u.id = b.user_id"
-                f" WHERE b.channel = ? AND b.status = 'pending' LIMIT ?{lock}",  # the partial index
+                f"{RECIPIENTS} WHERE b.channel = ? AND b.status = 'pending' LIMIT ?{lock}",  # the partial index
                 (channel, limit),
             )
             stamp = to_utc_text(now)
@@ -119,9 +121,7 @@ class BroadcastRepo:
                 chunk = taken[start : start + 200]
                 pairs = " OR ".join("(b.broadcast_id = ? AND b.user_id = ?)" for _ in chunk)
                 rows += await tx.fetch_all(
-                    "SELECT b.broadcast_id, b.user_id, m.text, u.*, u.id AS u_id FROM broadcast_recipients b"
-                    " JOIN broadcasts m ON m.id = b.broadcast_id JOIN users u ON u.id = b.user_id"
-                    f" WHERE {pairs}",
+                    f"{RECIPIENTS} WHERE {pairs}",
                     [value for row in chunk for value in (row[0], row[1])],
                 )
         return [Recipient(int(r[0]), user_from_row(r, "u_id"), str(r[2])) for r in rows]
